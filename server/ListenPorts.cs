@@ -1,0 +1,54 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace RenderFarm.Server;
+
+/// <summary>
+/// Two ports, because Kestrel cannot serve HTTP/2 prior-knowledge and HTTP/1.1 on one
+/// cleartext port: native gRPC on GrpcPort; /metrics, health and gRPC-Web on HttpPort.
+/// </summary>
+public sealed partial class ListenPorts(ILogger<ListenPorts> logger)
+{
+    /// <summary>Set the standard Kestrel way (Kestrel:Certificates:Default:Path) to serve both ports over TLS.</summary>
+    public const string DefaultCertificateKey = "Kestrel:Certificates:Default:Path";
+
+    private ListenOptions? _grpc;
+    private ListenOptions? _http;
+
+    /// <summary>The bound ports; meaningful once the server started (port 0 becomes a real one).</summary>
+    public int GrpcPort => _grpc?.IPEndPoint?.Port ?? 0;
+
+    public int HttpPort => _http?.IPEndPoint?.Port ?? 0;
+
+    public void Configure(KestrelServerOptions kestrel, RenderFarmOptions options, IConfiguration configuration)
+    {
+        var tls = !string.IsNullOrEmpty(configuration[DefaultCertificateKey]);
+        kestrel.ListenAnyIP(options.GrpcPort, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http2;
+            if (tls)
+            {
+                listen.UseHttps();
+            }
+
+            _grpc = listen;
+        });
+        kestrel.ListenAnyIP(options.HttpPort, listen =>
+        {
+            // With TLS, ALPN lets this port take HTTP/2 as well; in cleartext it is HTTP/1.1 only.
+            listen.Protocols = tls ? HttpProtocols.Http1AndHttp2 : HttpProtocols.Http1;
+            if (tls)
+            {
+                listen.UseHttps();
+            }
+
+            _http = listen;
+        });
+    }
+
+    /// <summary>Says where the server listens; tests read this line to find ephemeral ports.</summary>
+    public void LogBound() => LogListening(GrpcPort, HttpPort);
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "RenderFarm listening: native gRPC on port {GrpcPort}, HTTP/1.1 (metrics, health, gRPC-Web) on port {HttpPort}")]
+    private partial void LogListening(int grpcPort, int httpPort);
+}

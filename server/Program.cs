@@ -1,0 +1,8 @@
+using RenderFarm.Server;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddRenderFarm();
+
+var app = builder.Build();
+app.MapRenderFarm();
+app.Run();

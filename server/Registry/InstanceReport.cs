@@ -1,0 +1,28 @@
+namespace RenderFarm.Server.Registry;
+
+/// <summary>The full state of one Blender instance as it reported it (level-triggered).</summary>
+public sealed record InstanceReport
+{
+    public required string Host { get; init; }
+    public required string Instance { get; init; }
+    public required string SessionId { get; init; }
+    public ulong Sequence { get; init; }
+
+    public bool Rendering { get; init; }
+
+    public string BlenderVersion { get; init; } = "";
+    public string AddonVersion { get; init; } = "";
+    public string Scene { get; init; } = "";
+    public string BlendFile { get; init; } = "";
+    public string Engine { get; init; } = "";
+
+    public int CurrentFrame { get; init; }
+    public int? JobFrameStart { get; init; }
+    public int? JobFrameEnd { get; init; }
+
+    public ulong FramesRendered { get; init; }
+    public double RenderSeconds { get; init; }
+    public double? LastFrameSeconds { get; init; }
+    public double ProcessCpuSeconds { get; init; }
+    public ulong? ResidentMemoryBytes { get; init; }
+}

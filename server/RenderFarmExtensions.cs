@@ -1,0 +1,59 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using RenderFarm.Server.Exposition;
+using RenderFarm.Server.Health;
+using RenderFarm.Server.Registry;
+using RenderFarm.Server.Reporting;
+
+namespace RenderFarm.Server;
+
+/// <summary>How the server is put together: services first, then the endpoints.</summary>
+public static class RenderFarmExtensions
+{
+    /// <summary>Reports are a few hundred bytes; anything near this is not a report.</summary>
+    public const int MaxReceiveMessageSize = 64 * 1024;
+
+    public static WebApplicationBuilder AddRenderFarm(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<RenderFarmOptions>()
+            .BindConfiguration(RenderFarmOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<ListenPorts>();
+        services.AddOptions<KestrelServerOptions>()
+            .Configure<ListenPorts, IOptions<RenderFarmOptions>, IConfiguration>((kestrel, ports, options, configuration) =>
+                ports.Configure(kestrel, options.Value, configuration));
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<InstanceRegistry>();
+        services.AddSingleton<ExpirySweeper>();
+        services.AddHostedService(provider => provider.GetRequiredService<ExpirySweeper>());
+
+        services.AddSingleton<BearerTokenInterceptor>();
+        services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = MaxReceiveMessageSize)
+            .AddServiceOptions<ReporterService>(reporter => reporter.Interceptors.Add<BearerTokenInterceptor>());
+        services.AddGrpcHealthChecks()
+            .AddCheck<SweeperHealthCheck>("expiry-sweeper", tags: ["ready"]);
+
+        MetricsEndpoint.UseLeanProcessMetrics();
+        return builder;
+    }
+
+    public static WebApplication MapRenderFarm(this WebApplication app)
+    {
+        app.UseRouting();
+        app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
+
+        app.MapGrpcService<ReporterService>();
+        app.MapGrpcHealthChecksService();
+        app.MapGet("/metrics", MetricsEndpoint.WriteAsync);
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+
+        app.Lifetime.ApplicationStarted.Register(app.Services.GetRequiredService<ListenPorts>().LogBound);
+        return app;
+    }
+}

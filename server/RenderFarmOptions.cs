@@ -1,0 +1,59 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace RenderFarm.Server;
+
+/// <summary>The <c>RenderFarm</c> configuration section. Validated at start.</summary>
+public sealed class RenderFarmOptions : IValidatableObject
+{
+    public const string Section = "RenderFarm";
+
+    /// <summary>Native gRPC over HTTP/2. 0 picks a free port (tests).</summary>
+    [Range(0, 65535, ErrorMessage = "RenderFarm:GrpcPort must be between {1} and {2}.")]
+    public int GrpcPort { get; set; } = 50051;
+
+    /// <summary>HTTP/1.1: /metrics, health, gRPC-Web. 0 picks a free port (tests).</summary>
+    [Range(0, 65535, ErrorMessage = "RenderFarm:HttpPort must be between {1} and {2}.")]
+    public int HttpPort { get; set; } = 8000;
+
+    /// <summary>An instance that has not reported for this long is forgotten.</summary>
+    public TimeSpan InstanceTtl { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often clients are asked to report when nothing changes.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>New instances beyond this many are refused with RESOURCE_EXHAUSTED.</summary>
+    [Range(1, 10_000_000, ErrorMessage = "RenderFarm:MaxInstances must be between {1} and {2}.")]
+    public int MaxInstances { get; set; } = 100_000;
+
+    /// <summary>Bearer tokens accepted from reporters; empty means no authentication.</summary>
+    public List<string> Tokens { get; set; } = [];
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (HeartbeatInterval < TimeSpan.FromMilliseconds(100) || HeartbeatInterval > TimeSpan.FromHours(1))
+        {
+            yield return Error(nameof(HeartbeatInterval), $"must be between 00:00:00.1 and 01:00:00, was {HeartbeatInterval}");
+        }
+
+        if (InstanceTtl <= HeartbeatInterval || InstanceTtl > TimeSpan.FromDays(1))
+        {
+            yield return Error(nameof(InstanceTtl), $"must exceed {Section}:{nameof(HeartbeatInterval)} ({HeartbeatInterval}) and be at most 1 day, was {InstanceTtl}");
+        }
+
+        if (GrpcPort != 0 && GrpcPort == HttpPort)
+        {
+            yield return Error(nameof(HttpPort), $"must differ from {Section}:{nameof(GrpcPort)} ({GrpcPort}): native gRPC and HTTP/1.1 need a port each");
+        }
+
+        for (var i = 0; i < Tokens.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(Tokens[i]) || Tokens[i].Any(char.IsWhiteSpace))
+            {
+                yield return Error($"{nameof(Tokens)}:{i}", "must be a non-empty token without white space");
+            }
+        }
+    }
+
+    private static ValidationResult Error(string key, string message) =>
+        new($"{Section}:{key} {message}.", [key]);
+}

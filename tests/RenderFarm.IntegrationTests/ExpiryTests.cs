@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using RenderFarm.Testing;
+using Xunit.Abstractions;
+
+namespace RenderFarm.IntegrationTests;
+
+public class ExpiryTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Ttl = TimeSpan.FromSeconds(2);
+
+    [Fact]
+    public async Task Instance_that_stops_reporting_is_gone_from_metrics_within_ttl_plus_one_second()
+    {
+        await using var server = await ServerProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["RenderFarm:InstanceTtl"] = "00:00:02",
+            ["RenderFarm:HeartbeatInterval"] = "00:00:01",
+        }, output);
+        using var farm = new Farm(server);
+
+        await farm.Native.ReportAsync(Farm.Report("expiring-node", rendering: true));
+        var lastReport = Stopwatch.StartNew();
+        Assert.Equal(1, (await farm.ScrapeAsync()).Instance("Blender_Render", "expiring-node", "0"));
+
+        var scrape = await farm.ScrapeUntilAsync(
+            s => s.Instance("Blender_Render", "expiring-node", "0") is null, Ttl + TimeSpan.FromSeconds(1.5));
+        var gone = lastReport.Elapsed;
+
+        output.WriteLine($"gone after {gone.TotalMilliseconds:F0} ms (TTL {Ttl.TotalMilliseconds} ms)");
+        Assert.InRange(gone, Ttl - TimeSpan.FromMilliseconds(100), Ttl + TimeSpan.FromSeconds(1));
+        Assert.DoesNotContain(scrape.Samples, s => s.Label("host") == "expiring-node");
+        Assert.Equal(1, scrape.Value("renderfarm_instances_expired_total"));
+        Assert.Equal(0, scrape.Value("renderfarm_instances_signed_off_total"));
+    }
+
+    [Fact]
+    public async Task Heartbeats_keep_an_instance_past_its_ttl()
+    {
+        await using var server = await ServerProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["RenderFarm:InstanceTtl"] = "00:00:01",
+            ["RenderFarm:HeartbeatInterval"] = "00:00:00.3",
+        }, output);
+        using var farm = new Farm(server);
+
+        var alive = Stopwatch.StartNew();
+        for (ulong sequence = 1; alive.Elapsed < TimeSpan.FromSeconds(2.5); sequence++)
+        {
+            await farm.Native.ReportAsync(Farm.Report("beating-node", sequence: sequence));
+            await Task.Delay(300);
+            Assert.NotNull((await farm.ScrapeAsync()).Instance("Blender_Render", "beating-node", "0"));
+        }
+
+        Assert.Equal(0, (await farm.ScrapeAsync()).Value("renderfarm_instances_expired_total"));
+    }
+}

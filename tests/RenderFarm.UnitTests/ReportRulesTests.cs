@@ -1,0 +1,71 @@
+using RenderFarm.Server.Registry;
+
+namespace RenderFarm.UnitTests;
+
+public class ReportRulesTests
+{
+    [Theory]
+    [InlineData("node01")]
+    [InlineData("render-17.studio.example:2")]
+    [InlineData("A_b.C-d:9")]
+    public void Label_safe_identities_pass(string value)
+    {
+        Assert.Null(ReportRules.IdentityError("host", value));
+    }
+
+    [Theory]
+    [InlineData("", "host: must not be empty")]
+    [InlineData("two words", "host: only letters, digits")]
+    [InlineData("quote\"d", "host: only letters, digits")]
+    [InlineData("nüde", "host: only letters, digits")]
+    [InlineData("line\nfeed", "host: only letters, digits")]
+    public void Identities_outside_the_label_rules_are_named_in_the_error(string value, string expected)
+    {
+        Assert.StartsWith(expected, ReportRules.IdentityError("host", value));
+    }
+
+    [Fact]
+    public void Identity_may_be_128_characters_but_not_129()
+    {
+        Assert.Null(ReportRules.IdentityError("instance", new string('a', 128)));
+        Assert.Equal("instance: must be at most 128 characters, was 129",
+            ReportRules.IdentityError("instance", new string('a', 129)));
+    }
+
+    [Theory]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    [InlineData(-1.0)]
+    public void Seconds_must_be_finite_and_not_negative(double seconds)
+    {
+        var error = ReportRules.Validate(Reports.Valid() with { RenderSeconds = seconds });
+
+        Assert.StartsWith("render_seconds:", error);
+    }
+
+    [Fact]
+    public void Frame_range_must_be_whole_and_ordered()
+    {
+        Assert.Null(ReportRules.Validate(Reports.Valid() with { JobFrameStart = -5, JobFrameEnd = 10 }));
+        Assert.StartsWith("job_frame_end:", ReportRules.Validate(Reports.Valid() with { JobFrameStart = 10, JobFrameEnd = 1 }));
+        Assert.StartsWith("job_frame_start, job_frame_end:", ReportRules.Validate(Reports.Valid() with { JobFrameStart = 1 }));
+    }
+
+    [Fact]
+    public void Long_free_text_is_cut_to_the_documented_length()
+    {
+        Assert.Equal(ReportRules.MaxTextLength, ReportRules.Truncate(new string('x', 10_000)).Length);
+        Assert.Equal("short", ReportRules.Truncate("short"));
+    }
+
+    [Fact]
+    public void Truncation_never_splits_a_surrogate_pair()
+    {
+        var text = new string('x', ReportRules.MaxTextLength - 1) + "😀tail";
+
+        var cut = ReportRules.Truncate(text);
+
+        Assert.Equal(ReportRules.MaxTextLength - 1, cut.Length);
+        Assert.False(char.IsHighSurrogate(cut[^1]));
+    }
+}

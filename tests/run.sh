@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Runs every test suite of RenderFarm and installs what they need (Debian packages and
+# NuGet packages). Idempotent: quick when everything is already installed.
+# Ends with one line "N passed, N failed", summed over all suites; exits non-zero on any failure.
+set -uo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+results="$root/tests/.results"
+rm -rf "$results"
+mkdir -p "$results"
+
+# Debian packages the suites run against: promtool, Blender, the Python side of the add-on tests.
+debian_packages=(prometheus blender python3-pytest python3-protobuf python3-grpcio protobuf-compiler)
+
+install_missing_debian_packages() {
+    local missing=()
+    for package in "${debian_packages[@]}"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "Missing Debian packages: ${missing[*]}; run this command as root to install them." >&2
+        return 1
+    fi
+    echo "Installing Debian packages: ${missing[*]}"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+passed=0
+failed=0
+
+record() { # suite passed failed
+    printf '%-28s %4d passed, %d failed\n' "$1" "$2" "$3"
+    passed=$((passed + $2))
+    failed=$((failed + $3))
+}
+
+finish() {
+    echo "$passed passed, $failed failed"
+    [ "$failed" -eq 0 ]
+    exit $?
+}
+
+if ! install_missing_debian_packages; then
+    record "setup (Debian packages)" 0 1
+    finish
+fi
+
+if ! command -v dotnet >/dev/null; then
+    echo "The .NET SDK (dotnet) is not on PATH." >&2
+    record "setup (.NET SDK)" 0 1
+    finish
+fi
+
+echo "Building RenderFarm.sln"
+if ! dotnet build RenderFarm.sln -c Release --nologo -v quiet > "$results/build.log" 2>&1; then
+    cat "$results/build.log"
+    record "build" 0 1
+    finish
+fi
+
+# C# suites, one after another: the end-to-end ones load both cores.
+for project in tests/*/*.csproj; do
+    name="$(basename "$project" .csproj)"
+    grep -q '<IsTestProject>true</IsTestProject>' "$project" || continue
+    echo "Running $name"
+    dotnet test "$project" -c Release --no-build --nologo \
+        --logger "trx;LogFileName=$name.trx" --results-directory "$results" > "$results/$name.log" 2>&1
+    trx="$results/$name.trx"
+    if [ -f "$trx" ]; then
+        counters="$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)"
+        suite_passed="$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")"
+        suite_failed="$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")"
+        suite_errors="$(sed -n 's/.* error="\([0-9]*\)".*/\1/p' <<<"$counters")"
+        suite_failed=$(( ${suite_failed:-0} + ${suite_errors:-0} ))
+        [ "$suite_failed" -gt 0 ] && grep -vE '^\s*$' "$results/$name.log" | grep -v '\[server\]' | tail -n 80
+        record "$name" "${suite_passed:-0}" "$suite_failed"
+    else
+        tail -n 80 "$results/$name.log"
+        record "$name" 0 1
+    fi
+done
+
+# The add-on's bpy-free core, with the system Python Blender itself uses.
+if [ -d tests/addon ]; then
+    echo "Running add-on tests (pytest)"
+    /usr/bin/python3 -m pytest tests/addon -q -p no:cacheprovider --junitxml="$results/addon.xml" > "$results/addon.log" 2>&1
+    if [ -f "$results/addon.xml" ]; then
+        suite="$(grep -o '<testsuite [^>]*>' "$results/addon.xml" | head -n 1)"
+        tests="$(sed -n 's/.* tests="\([0-9]*\)".*/\1/p' <<<"$suite")"
+        fails="$(sed -n 's/.* failures="\([0-9]*\)".*/\1/p' <<<"$suite")"
+        errors="$(sed -n 's/.* errors="\([0-9]*\)".*/\1/p' <<<"$suite")"
+        skipped="$(sed -n 's/.* skipped="\([0-9]*\)".*/\1/p' <<<"$suite")"
+        bad=$(( ${fails:-0} + ${errors:-0} ))
+        [ "$bad" -gt 0 ] && tail -n 80 "$results/addon.log"
+        record "add-on (pytest)" $(( ${tests:-0} - bad - ${skipped:-0} )) "$bad"
+    else
+        tail -n 80 "$results/addon.log"
+        record "add-on (pytest)" 0 1
+    fi
+fi
+
+finish
