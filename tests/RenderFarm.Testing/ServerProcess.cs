@@ -35,9 +35,14 @@ public sealed partial class ServerProcess : IAsyncDisposable
 
     public int HttpPort { get; private set; }
 
-    public Uri GrpcAddress => new($"http://127.0.0.1:{GrpcPort}");
+    /// <summary>True when started with a Kestrel default certificate: both ports then speak TLS.</summary>
+    public bool Tls { get; private set; }
 
-    public Uri HttpAddress => new($"http://127.0.0.1:{HttpPort}");
+    public Uri GrpcAddress => new($"{Scheme}://127.0.0.1:{GrpcPort}");
+
+    public Uri HttpAddress => new($"{Scheme}://127.0.0.1:{HttpPort}");
+
+    private string Scheme => Tls ? "https" : "http";
 
     public int ProcessId => _process.Id;
 
@@ -76,6 +81,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
         }
 
         (server.GrpcPort, server.HttpPort) = await server._listening.Task;
+        server.Tls = all.ContainsKey("Kestrel:Certificates:Default:Path");
         return server;
     }
 
