@@ -32,6 +32,7 @@ public static class RenderFarmExtensions
         services.AddSingleton<ExpirySweeper>();
         services.AddHostedService(provider => provider.GetRequiredService<ExpirySweeper>());
 
+        services.AddSingleton<TokenStore>();
         services.AddSingleton<BearerTokenInterceptor>();
         services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = MaxReceiveMessageSize)
             .AddServiceOptions<ReporterService>(reporter => reporter.Interceptors.Add<BearerTokenInterceptor>());

@@ -28,6 +28,12 @@ public sealed class RenderFarmOptions : IValidatableObject
     /// <summary>Bearer tokens accepted from reporters; empty means no authentication.</summary>
     public List<string> Tokens { get; set; } = [];
 
+    /// <summary>
+    /// A file of further tokens, one per line (a mounted Kubernetes Secret), re-read when it
+    /// changes. When set, authentication is on even while the file holds no token.
+    /// </summary>
+    public string? TokensFile { get; set; }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (HeartbeatInterval < TimeSpan.FromMilliseconds(100) || HeartbeatInterval > TimeSpan.FromHours(1))
@@ -51,6 +57,11 @@ public sealed class RenderFarmOptions : IValidatableObject
             {
                 yield return Error($"{nameof(Tokens)}:{i}", "must be a non-empty token without white space");
             }
+        }
+
+        if (!string.IsNullOrEmpty(TokensFile) && !File.Exists(TokensFile))
+        {
+            yield return Error(nameof(TokensFile), $"names a file that does not exist: {TokensFile}");
         }
     }
 

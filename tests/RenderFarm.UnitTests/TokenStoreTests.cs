@@ -1,0 +1,102 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using RenderFarm.Server;
+using RenderFarm.Server.Reporting;
+
+namespace RenderFarm.UnitTests;
+
+public sealed class TokenStoreTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("renderfarm-tokens-").FullName;
+    private readonly FakeTimeProvider _time = new();
+
+    [Fact]
+    public void Without_tokens_no_authentication_is_required()
+    {
+        using var store = NewStore(new RenderFarmOptions());
+
+        Assert.False(store.Required);
+    }
+
+    [Fact]
+    public void Every_configured_token_is_accepted_and_nothing_else()
+    {
+        using var store = NewStore(new RenderFarmOptions { Tokens = ["current", "next"] });
+
+        Assert.True(store.Required);
+        Assert.True(store.Accepts("current"));
+        Assert.True(store.Accepts("next"));
+        Assert.False(store.Accepts("curren"));
+        Assert.False(store.Accepts(""));
+    }
+
+    [Fact]
+    public void Tokens_file_lines_are_tokens_except_blanks_and_comments()
+    {
+        var file = WriteTokens("# rotated monthly", "", "  from-file  ");
+        using var store = NewStore(new RenderFarmOptions { TokensFile = file });
+
+        Assert.True(store.Accepts("from-file"));
+        Assert.False(store.Accepts("# rotated monthly"));
+    }
+
+    [Fact]
+    public void Changed_tokens_file_is_picked_up_after_the_check_interval()
+    {
+        var file = WriteTokens("old");
+        using var store = NewStore(new RenderFarmOptions { TokensFile = file });
+        Assert.True(store.Accepts("old"));
+
+        WriteTokens("new-token");
+        File.SetLastWriteTimeUtc(file, DateTime.UtcNow.AddSeconds(5));
+        Assert.True(store.Accepts("old"));
+
+        _time.Advance(TokenStore.FileCheckInterval);
+        Assert.True(store.Accepts("new-token"));
+        Assert.False(store.Accepts("old"));
+    }
+
+    [Fact]
+    public void Empty_tokens_file_still_requires_authentication()
+    {
+        var file = WriteTokens();
+        using var store = NewStore(new RenderFarmOptions { TokensFile = file });
+
+        Assert.True(store.Required);
+        Assert.False(store.Accepts(""));
+    }
+
+    [Fact]
+    public void Vanished_tokens_file_keeps_the_tokens_loaded_before()
+    {
+        var file = WriteTokens("kept");
+        using var store = NewStore(new RenderFarmOptions { TokensFile = file });
+
+        File.Delete(file);
+        _time.Advance(TokenStore.FileCheckInterval);
+
+        Assert.True(store.Accepts("kept"));
+    }
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private TokenStore NewStore(RenderFarmOptions options) =>
+        new(new FixedOptionsMonitor(options), _time, NullLogger<TokenStore>.Instance);
+
+    private string WriteTokens(params string[] lines)
+    {
+        var path = Path.Combine(_directory, "tokens");
+        File.WriteAllLines(path, lines);
+        return path;
+    }
+
+    private sealed class FixedOptionsMonitor(RenderFarmOptions value) : IOptionsMonitor<RenderFarmOptions>
+    {
+        public RenderFarmOptions CurrentValue => value;
+
+        public RenderFarmOptions Get(string? name) => value;
+
+        public IDisposable? OnChange(Action<RenderFarmOptions, string?> listener) => null;
+    }
+}
