@@ -1,0 +1,184 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Net.Client;
+using RenderFarm.Contracts.V1;
+using RenderFarm.Testing;
+using Xunit.Abstractions;
+
+namespace RenderFarm.IntegrationTests;
+
+/// <summary>
+/// Random and mutated requests on both transports. A bounded run is part of the test
+/// command; RENDERFARM_FUZZ_SECONDS makes it longer (see README).
+/// </summary>
+public partial class FuzzTests(ITestOutputHelper output)
+{
+    private const int MaxInstances = 2000;
+
+    private static TimeSpan Duration => TimeSpan.FromSeconds(
+        int.TryParse(Environment.GetEnvironmentVariable("RENDERFARM_FUZZ_SECONDS"), CultureInfo.InvariantCulture, out var s) ? s : 8);
+
+    [Fact]
+    public async Task Server_survives_random_and_mutated_requests_and_keeps_a_valid_exposition()
+    {
+        await using var server = await ServerProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["RenderFarm:MaxInstances"] = MaxInstances.ToString(CultureInfo.InvariantCulture),
+        }, output);
+        using var farm = new Farm(server);
+        using var native = GrpcChannel.ForAddress(server.GrpcAddress);
+        using var grpcPort = new HttpClient { BaseAddress = server.GrpcAddress, Timeout = TimeSpan.FromSeconds(10) };
+        var raw = new RawGrpc(native, grpcPort, farm.Http);
+        var random = new Random(20261125);
+        var statuses = new Dictionary<string, int>();
+        var sent = 0;
+
+        var until = DateTime.UtcNow + Duration;
+        while (DateTime.UtcNow < until)
+        {
+            var kind = random.Next(6);
+            var outcome = kind switch
+            {
+                0 => (await raw.MessageAsync(RawGrpc.Report, Mutate(ValidReport(random), random))).ToString(),
+                1 => (await raw.MessageAsync(RawGrpc.Report, RandomBytes(random, random.Next(0, 512)))).ToString(),
+                2 => (await raw.MessageAsync(random.Next(2) == 0 ? RawGrpc.Report : RawGrpc.SignOff, WrongTypes(random))).ToString(),
+                3 => "web " + await raw.GrpcWebBodyAsync("/renderfarm.v1.Reporter/Report", BadFraming(ValidReport(random), random)),
+                4 => "h2 " + await raw.NativeBodyAsync("/renderfarm.v1.Reporter/Report", BadFraming(ValidReport(random), random)),
+                _ => (await raw.MessageAsync(RawGrpc.Report, InvalidUtf8Report(random))).ToString(),
+            };
+            statuses[outcome] = statuses.GetValueOrDefault(outcome) + 1;
+            sent++;
+        }
+
+        // A flood of distinct instance names: storage stops at MaxInstances.
+        var distinct = 0;
+        for (var i = 0; i < 5 * MaxInstances; i += 50)
+        {
+            var batch = Enumerable.Range(i, 50).Select(async n =>
+            {
+                try
+                {
+                    await farm.Native.ReportAsync(Farm.Report("flood", instance: $"i{n}"));
+                    return StatusCode.OK;
+                }
+                catch (RpcException e)
+                {
+                    return e.StatusCode;
+                }
+            });
+            distinct += (await Task.WhenAll(batch)).Count(s => s == StatusCode.OK);
+        }
+
+        output.WriteLine($"{sent} fuzzed requests in {Duration.TotalSeconds} s: " +
+            string.Join(", ", statuses.OrderByDescending(p => p.Value).Select(p => $"{p.Key} {p.Value}")));
+
+        Assert.False(server.HasExited);
+        Assert.True(sent > 50, $"only {sent} requests sent");
+        Assert.DoesNotContain(statuses.Keys, s => s.EndsWith("InternalServerError", StringComparison.Ordinal));
+        Assert.Equal(MaxInstances, distinct + (await farm.ScrapeAsync()).Series("Blender_Render").Count(s => s.Label("host") != "flood"));
+
+        var text = await farm.ScrapeTextAsync();
+        var scrape = Exposition.Parse(text);
+        Assert.All(scrape.Series("Blender_Render"), s =>
+        {
+            Assert.Matches(LabelRule(), s.Label("host"));
+            Assert.Matches(LabelRule(), s.Label("instance"));
+        });
+        Assert.True(scrape.Series("Blender_Render").Count() <= MaxInstances);
+        var (exitCode, promtool) = await Tools.RunAsync("promtool", ["check", "metrics"], stdin: text);
+        Assert.True(exitCode == 0, promtool);
+
+        // Memory stays bounded by the caps: 2000 instances and 64 KiB messages are small change.
+        var workingSet = scrape.Value("process_working_set_bytes")!.Value;
+        output.WriteLine($"server working set after fuzzing: {workingSet / 1048576:F0} MiB");
+        Assert.True(workingSet < 400 * 1048576.0, $"working set {workingSet / 1048576:F0} MiB");
+        // Full, yet the instances it holds keep reporting.
+        Assert.True((await farm.Native.ReportAsync(Farm.Report("flood", instance: "i0", sequence: 2, rendering: true))).Applied);
+        Assert.Equal(1, (await farm.ScrapeAsync()).Instance("Blender_Render", "flood", "i0"));
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9._:-]{1,128}$")]
+    private static partial Regex LabelRule();
+
+    private static byte[] ValidReport(Random random)
+    {
+        var report = Farm.Report($"fuzz{random.Next(20)}", instance: $"{random.Next(8)}", sequence: (ulong)random.Next(1, 1000),
+            rendering: random.Next(2) == 0);
+        report.CurrentFrame = random.Next(-100, 10000);
+        report.RenderSeconds = random.NextDouble() * 1000;
+        report.BlendFile = new string('f', random.Next(0, 400));
+        return report.ToByteArray();
+    }
+
+    private static byte[] RandomBytes(Random random, int length)
+    {
+        var bytes = new byte[length];
+        random.NextBytes(bytes);
+        return bytes;
+    }
+
+    /// <summary>Flips, truncates, duplicates or inserts bytes of a valid message.</summary>
+    private static byte[] Mutate(byte[] message, Random random)
+    {
+        var bytes = message.ToList();
+        for (var n = random.Next(1, 6); n > 0 && bytes.Count > 0; n--)
+        {
+            var at = random.Next(bytes.Count);
+            switch (random.Next(4))
+            {
+                case 0: bytes[at] ^= (byte)(1 << random.Next(8)); break;
+                case 1: bytes.RemoveRange(at, bytes.Count - at); break;
+                case 2: bytes.InsertRange(at, RandomBytes(random, random.Next(1, 16))); break;
+                default: bytes.InsertRange(at, bytes.GetRange(at, Math.Min(8, bytes.Count - at))); break;
+            }
+        }
+
+        return [.. bytes];
+    }
+
+    /// <summary>Known fields with the wrong wire type, and huge length prefixes.</summary>
+    private static byte[] WrongTypes(Random random)
+    {
+        var stream = new MemoryStream();
+        var output = new CodedOutputStream(stream);
+        output.WriteTag(1, WireFormat.WireType.Varint);      // host is a string
+        output.WriteUInt64((ulong)random.NextInt64());
+        output.WriteTag(4, WireFormat.WireType.LengthDelimited); // sequence is a varint
+        output.WriteBytes(ByteString.CopyFrom(RandomBytes(random, 10)));
+        output.WriteTag(15, WireFormat.WireType.Fixed32);    // render_seconds is a double
+        output.WriteFixed32(12345);
+        output.WriteTag(2, WireFormat.WireType.LengthDelimited);
+        output.WriteUInt32(uint.MaxValue);                   // a length far beyond the message
+        output.Flush();
+        return stream.ToArray();
+    }
+
+    private static byte[] InvalidUtf8Report(Random random)
+    {
+        var valid = Farm.Report("utf8-node", instance: $"{random.Next(4)}");
+        valid.Scene = "";
+        var bytes = valid.ToByteArray().ToList();
+        // Field 8 (scene), length-delimited, with bytes that are not UTF-8.
+        bytes.AddRange([0x42, 4, 0xC3, 0x28, 0xFF, 0xFE]);
+        if (random.Next(2) == 0)
+        {
+            bytes.AddRange([0x0A, 3, 0xE2, 0x82, 0x28]); // and a host that is not either
+        }
+
+        return [.. bytes];
+    }
+
+    /// <summary>Frames whose prefix lies: truncated, too long, too short, compressed without compression.</summary>
+    private static byte[] BadFraming(byte[] message, Random random) => random.Next(6) switch
+    {
+        0 => RawGrpc.Frame(message)[..random.Next(0, 5 + message.Length)],
+        1 => RawGrpc.Frame(message, claimedLength: message.Length + random.Next(1, 1000)),
+        2 => RawGrpc.Frame(message, claimedLength: Math.Max(0, message.Length - random.Next(1, 10))),
+        3 => RawGrpc.Frame(message, flag: 1),
+        4 => RawGrpc.Frame(message, claimedLength: int.MaxValue),
+        _ => [.. RawGrpc.Frame(message), .. RawGrpc.Frame(message)],
+    };
+}
