@@ -1,0 +1,238 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using Grpc.Net.Client;
+using RenderFarm.Contracts.V1;
+using RenderFarm.Testing;
+
+namespace RenderFarm.DeployTests;
+
+/// <summary>
+/// Two server replicas with Blender instances reporting, scraped every second by a real
+/// Prometheus started with the shipped scrape job and alert rules.
+/// </summary>
+public sealed class PrometheusFixture : IAsyncLifetime, IDisposable
+{
+    /// <summary>(host, instance, rendering, replicas it reports to).</summary>
+    public static readonly (string Host, string Instance, bool Rendering, int[] Replicas)[] Reporters =
+    [
+        ("deploy-node1", "0", true, [0]),
+        ("deploy-node1", "1", false, [0]),
+        ("deploy-node2", "0", true, [1]),
+        // Reports reach both replicas: the copy a reporter leaves behind when it moves.
+        ("deploy-node3", "0", true, [0, 1]),
+    ];
+
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<ServerProcess> _servers = [];
+    private readonly List<GrpcChannel> _channels = [];
+    private DirectoryInfo? _scratch;
+    private Process? _prometheus;
+    private Task? _reporting;
+
+    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
+
+    public async Task InitializeAsync()
+    {
+        for (var i = 0; i < 2; i++)
+        {
+            var server = await ServerProcess.StartAsync();
+            _servers.Add(server);
+            _channels.Add(GrpcChannel.ForAddress(server.GrpcAddress));
+        }
+
+        await ReportAsync(1);
+        _reporting = KeepReportingAsync(_stop.Token);
+        await StartPrometheusAsync();
+    }
+
+    /// <summary>Evaluates <paramref name="query"/> now; fails on any error Prometheus reports.</summary>
+    public async Task<JsonArray> QueryAsync(string query)
+    {
+        using var response = await Http.GetAsync("/api/v1/query?query=" + Uri.EscapeDataString(query));
+        var body = await response.Content.ReadAsStringAsync();
+        var json = JsonNode.Parse(body)!;
+        Assert.True(response.IsSuccessStatusCode && json["status"]!.ToString() == "success", $"{query}\n→ {body}");
+        Assert.True(json["warnings"] is null, $"{query}\n→ warnings {json["warnings"]}");
+        return json["data"]!["result"]!.AsArray();
+    }
+
+    /// <summary>Polls <paramref name="query"/> until it returns at least one series or the deadline passes.</summary>
+    public async Task<JsonArray> QueryUntilDataAsync(string query, TimeSpan? deadline = null)
+    {
+        var until = DateTime.UtcNow + (deadline ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            var result = await QueryAsync(query);
+            if (result.Count > 0 || DateTime.UtcNow > until)
+            {
+                return result;
+            }
+
+            await Task.Delay(250);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        if (_reporting is not null)
+        {
+            await _reporting;
+        }
+
+        if (_prometheus is { HasExited: false })
+        {
+            _prometheus.Kill(entireProcessTree: true);
+            await _prometheus.WaitForExitAsync();
+        }
+
+        _prometheus?.Dispose();
+        _channels.ForEach(c => c.Dispose());
+        foreach (var server in _servers)
+        {
+            await server.DisposeAsync();
+        }
+
+        _scratch?.Delete(recursive: true);
+    }
+
+    public void Dispose()
+    {
+        Http.Dispose();
+        _stop.Dispose();
+    }
+
+    /// <summary>Rendering instances finish a frame per report, so rates have something to show.</summary>
+    private async Task ReportAsync(ulong sequence)
+    {
+        foreach (var (host, instance, rendering, replicas) in Reporters)
+        {
+            var frames = rendering ? sequence : 0;
+            var report = new ReportRequest
+            {
+                Host = host, Instance = instance, SessionId = "deploy-session", Sequence = sequence,
+                State = rendering ? RenderState.Rendering : RenderState.Idle,
+                BlenderVersion = "3.4.1", AddonVersion = "1.0.0", Engine = "CYCLES", CurrentFrame = (int)frames,
+                FramesRendered = frames, RenderSeconds = 2.5 * frames, LastFrameSeconds = 2.5,
+                ProcessCpuSeconds = 0.4 * sequence, ResidentMemoryBytes = 500_000_000,
+            };
+            foreach (var replica in replicas)
+            {
+                await new Reporter.ReporterClient(_channels[replica]).ReportAsync(report);
+            }
+        }
+    }
+
+    private async Task KeepReportingAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(500));
+        for (ulong sequence = 2; ; sequence++)
+        {
+            try
+            {
+                await timer.WaitForNextTickAsync(cancellationToken);
+                await ReportAsync(sequence);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>The shipped job with its targets replaced by the two replicas, each labelled like a pod.</summary>
+    private string DeriveConfig()
+    {
+        var shipped = Yaml.Load(Repository.Deploy("prometheus", "prometheus.yml"));
+        var job = shipped["scrape_configs"]!.AsArray().Single(j => j!["job_name"]!.ToString() == "renderfarm")!.DeepClone();
+        job["scrape_interval"] = "1s";
+        job["static_configs"] = new JsonArray([.. _servers.Select((s, i) => (JsonNode)new JsonObject
+        {
+            ["targets"] = new JsonArray($"127.0.0.1:{s.HttpPort}"),
+            ["labels"] = new JsonObject { ["pod"] = $"renderfarm-server-{i}" },
+        })]);
+        var config = new JsonObject
+        {
+            ["global"] = new JsonObject { ["scrape_interval"] = "1s", ["evaluation_interval"] = "1s" },
+            ["rule_files"] = new JsonArray(Repository.Deploy("prometheus", "rules", "*.yml")),
+            ["scrape_configs"] = new JsonArray(job),
+        };
+        return Yaml.Write(config);
+    }
+
+    private async Task StartPrometheusAsync()
+    {
+        _scratch = Directory.CreateTempSubdirectory("renderfarm-prometheus-");
+        var configPath = Path.Combine(_scratch.FullName, "prometheus.yml");
+        await File.WriteAllTextAsync(configPath, DeriveConfig());
+
+        // Prometheus does not report a port it picked itself: take a free one, retry if lost.
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = FreePort();
+            var start = new ProcessStartInfo(Tools.Require("prometheus"))
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                WorkingDirectory = _scratch.FullName,
+            };
+            foreach (var argument in new[]
+                     {
+                         $"--config.file={configPath}", $"--storage.tsdb.path={Path.Combine(_scratch.FullName, "data")}",
+                         $"--web.listen-address=127.0.0.1:{port}", "--log.level=warn",
+                     })
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            _prometheus = Process.Start(start)!;
+            _prometheus.OutputDataReceived += (_, _) => { };
+            _prometheus.ErrorDataReceived += (_, _) => { };
+            _prometheus.BeginOutputReadLine();
+            _prometheus.BeginErrorReadLine();
+            Http.BaseAddress = new Uri($"http://127.0.0.1:{port}");
+            if (await WaitReadyAsync())
+            {
+                return;
+            }
+
+            if (attempt == 3)
+            {
+                throw new InvalidOperationException("Prometheus did not become ready");
+            }
+        }
+    }
+
+    private async Task<bool> WaitReadyAsync()
+    {
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (DateTime.UtcNow < until && !_prometheus!.HasExited)
+        {
+            try
+            {
+                using var response = await Http.GetAsync("/-/ready");
+                if (response.IsSuccessStatusCode)
+                {
+                    return true;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(100);
+        }
+
+        return false;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
