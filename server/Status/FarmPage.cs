@@ -23,6 +23,8 @@ public static class FarmPage
 
     public static void MapFarmPage(this IEndpointRouteBuilder app)
     {
+        // Reads the embedded files now: a server built without them fails at start, not on a visit.
+        ArgumentOutOfRangeException.ThrowIfZero(Assets.Count);
         app.MapGet("/", WriteRootAsync).ExcludeFromDescription();
         app.MapGet(AssetPrefix + "farm.css", context => WriteAssetAsync(context, "farm.css")).ExcludeFromDescription();
         app.MapGet(AssetPrefix + "farm.js", context => WriteAssetAsync(context, "farm.js")).ExcludeFromDescription();
