@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using RenderFarm.Server.Exposition;
 using RenderFarm.Server.Health;
+using RenderFarm.Server.NodeStatus;
 using RenderFarm.Server.Registry;
 using RenderFarm.Server.Reporting;
 
@@ -38,6 +39,7 @@ public static class RenderFarmExtensions
             .AddServiceOptions<ReporterService>(reporter => reporter.Interceptors.Add<BearerTokenInterceptor>());
         services.AddGrpcHealthChecks()
             .AddCheck<SweeperHealthCheck>("expiry-sweeper", tags: ["ready"]);
+        services.AddNodeStatus();
 
         MetricsEndpoint.UseLeanProcessMetrics();
         return builder;
@@ -53,6 +55,7 @@ public static class RenderFarmExtensions
         app.MapGet("/metrics", MetricsEndpoint.WriteAsync);
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapNodeStatus();
 
         app.Lifetime.ApplicationStarted.Register(app.Services.GetRequiredService<ListenPorts>().LogBound);
         return app;

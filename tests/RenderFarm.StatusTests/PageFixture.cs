@@ -1,0 +1,77 @@
+using Microsoft.Playwright;
+using RenderFarm.Testing;
+
+namespace RenderFarm.StatusTests;
+
+/// <summary>
+/// A server with a short TTL, so expiry shows within seconds, and Debian's Chromium driven
+/// by Playwright (its own browser download is neither needed nor wanted).
+/// </summary>
+public sealed class PageFixture : IAsyncLifetime
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(3);
+
+    private IPlaywright? _playwright;
+
+    public ServerProcess Server { get; private set; } = null!;
+
+    public StatusFarm Farm { get; private set; } = null!;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    /// <summary>Where screenshots go: tests/.results, kept by the test command as artifacts.</summary>
+    public static string ResultsDirectory { get; } = FindResultsDirectory();
+
+    public async Task InitializeAsync()
+    {
+        Server = await ServerProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["RenderFarm:InstanceTtl"] = "00:00:03",
+            ["RenderFarm:HeartbeatInterval"] = "00:00:01",
+        });
+        Farm = new StatusFarm(Server);
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Tools.Require(ChromiumPath),
+            Headless = true,
+            Args =
+            [
+                "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync",
+            ],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        Farm?.Dispose();
+        if (Server is not null)
+        {
+            await Server.DisposeAsync();
+        }
+    }
+
+    private static string FindResultsDirectory()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "RenderFarm.sln")))
+            {
+                var results = Path.Combine(directory.FullName, "tests", ".results");
+                Directory.CreateDirectory(results);
+                return results;
+            }
+        }
+
+        return Directory.CreateTempSubdirectory("renderfarm-results-").FullName;
+    }
+}

@@ -1,0 +1,171 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using RenderFarm.Testing;
+
+namespace RenderFarm.StatusTests;
+
+public class StatusApiTests(ServerFixture fixture) : IClassFixture<ServerFixture>
+{
+    private readonly StatusFarm _farm = fixture.Farm;
+
+    [Fact]
+    public async Task Instances_carry_every_field_of_the_contract()
+    {
+        await _farm.SendAsync(StatusFarm.Report("api-fields", "2", rendering: true, frame: 42, job: (1, 250)));
+
+        var (status, body, contentType) = await _farm.GetJsonAsync("/api/instances?host=api-fields");
+
+        Assert.Equal(200, status);
+        Assert.Equal("application/json", contentType);
+        var instance = Assert.Single(body.GetProperty("instances").EnumerateArray());
+        Assert.Equal("api-fields", instance.GetProperty("host").GetString());
+        Assert.Equal("2", instance.GetProperty("instance").GetString());
+        Assert.Equal("rendering", instance.GetProperty("state").GetString());
+        Assert.Equal(42, instance.GetProperty("currentFrame").GetInt32());
+        var job = instance.GetProperty("job");
+        Assert.Equal(1, job.GetProperty("frameStart").GetInt32());
+        Assert.Equal(250, job.GetProperty("frameEnd").GetInt32());
+        Assert.Equal(41.0 / 250, job.GetProperty("progress").GetDouble(), precision: 4);
+        Assert.Equal(0ul, instance.GetProperty("framesRendered").GetUInt64());
+        var lastSeen = DateTimeOffset.Parse(instance.GetProperty("lastSeen").GetString()!, CultureInfo.InvariantCulture);
+        Assert.InRange(lastSeen, DateTimeOffset.UtcNow.AddSeconds(-30), DateTimeOffset.UtcNow.AddSeconds(1));
+        Assert.InRange(instance.GetProperty("ageSeconds").GetDouble(), 0, 30);
+        Assert.Equal("3.4.1", instance.GetProperty("blenderVersion").GetString());
+        Assert.Equal("CYCLES", instance.GetProperty("engine").GetString());
+        Assert.Equal("/projects/shot010/lighting.blend", instance.GetProperty("file").GetString());
+        Assert.Equal(30, body.GetProperty("ttlSeconds").GetDouble());
+    }
+
+    [Fact]
+    public async Task Host_and_state_filters_select_instances_and_summary_counts_them()
+    {
+        await _farm.SendAsync(StatusFarm.Report("api-filter-a", "0", rendering: true, job: (1, 10)));
+        await _farm.SendAsync(StatusFarm.Report("api-filter-a", "1"));
+        await _farm.SendAsync(StatusFarm.Report("api-filter-b", "0", rendering: true));
+
+        var (_, host, _) = await _farm.GetJsonAsync("/api/instances?host=api-filter-a");
+        var (_, rendering, _) = await _farm.GetJsonAsync("/api/instances?host=api-filter-a&state=rendering");
+        var (_, idle, _) = await _farm.GetJsonAsync("/api/instances?state=IDLE&host=api-filter-a");
+
+        Assert.Equal(["api-filter-a/0", "api-filter-a/1"], Names(host));
+        Assert.Equal(2, host.GetProperty("summary").GetProperty("instances").GetInt32());
+        Assert.Equal(1, host.GetProperty("summary").GetProperty("rendering").GetInt32());
+        Assert.Equal(1, host.GetProperty("summary").GetProperty("idle").GetInt32());
+        Assert.Equal(1, host.GetProperty("summary").GetProperty("hosts").GetInt32());
+        Assert.Equal(["api-filter-a/0"], Names(rendering));
+        Assert.Equal(["api-filter-a/1"], Names(idle));
+    }
+
+    [Fact]
+    public async Task Host_endpoint_lists_the_hosts_instances()
+    {
+        await _farm.SendAsync(StatusFarm.Report("api-host", "1"));
+        await _farm.SendAsync(StatusFarm.Report("api-host", "0", rendering: true));
+
+        var (status, body, _) = await _farm.GetJsonAsync("/api/hosts/api-host");
+
+        Assert.Equal(200, status);
+        Assert.Equal("api-host", body.GetProperty("host").GetString());
+        Assert.Equal(["api-host/0", "api-host/1"], Names(body));
+        Assert.Equal(1, body.GetProperty("summary").GetProperty("rendering").GetInt32());
+    }
+
+    [Fact]
+    public async Task Unknown_host_gets_404_with_a_json_error_body()
+    {
+        var (status, body, contentType) = await _farm.GetJsonAsync("/api/hosts/api-nobody");
+
+        Assert.Equal(404, status);
+        Assert.Equal("application/problem+json", contentType);
+        Assert.Equal(404, body.GetProperty("status").GetInt32());
+        Assert.Contains("api-nobody", body.GetProperty("detail").GetString());
+        Assert.Equal(30, body.GetProperty("ttlSeconds").GetDouble());
+    }
+
+    [Theory]
+    [InlineData("/api/instances?state=busy", "state")]
+    [InlineData("/api/instances?host=node%2017", "host")]
+    [InlineData("/api/instances?host=" + "x129", "host")]
+    [InlineData("/api/hosts/node%2F17%3F", "host")]
+    public async Task Bad_query_value_gets_400_naming_the_parameter(string path, string parameter)
+    {
+        path = path.Replace("x129", new string('x', 129), StringComparison.Ordinal);
+        await _farm.SendAsync(StatusFarm.Report("api-bad-input"));
+
+        var (status, body, contentType) = await _farm.GetJsonAsync(path);
+
+        Assert.Equal(400, status);
+        Assert.Equal("application/problem+json", contentType);
+        var error = Assert.Single(body.GetProperty("errors").EnumerateObject());
+        Assert.Equal(parameter, error.Name);
+        Assert.StartsWith(parameter + ":", body.GetProperty("detail").GetString());
+        // Nothing was lost: the farm still answers.
+        Assert.Equal(200, (await _farm.GetJsonAsync("/api/hosts/api-bad-input")).Status);
+    }
+
+    [Fact]
+    public async Task Openapi_document_describes_both_endpoints()
+    {
+        var (status, body, _) = await _farm.GetJsonAsync("/openapi.json");
+
+        Assert.Equal(200, status);
+        Assert.StartsWith("3.", body.GetProperty("openapi").GetString());
+        var paths = body.GetProperty("paths");
+        var list = paths.GetProperty("/api/instances").GetProperty("get");
+        Assert.Equal(["host", "state"], list.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()));
+        Assert.True(list.GetProperty("responses").TryGetProperty("400", out _));
+        var host = paths.GetProperty("/api/hosts/{host}").GetProperty("get");
+        Assert.True(host.GetProperty("responses").TryGetProperty("404", out _));
+        var instance = body.GetProperty("components").GetProperty("schemas").GetProperty("InstanceStatus").GetProperty("properties");
+        foreach (var field in new[] { "host", "instance", "state", "currentFrame", "job", "framesRendered", "lastSeen", "ageSeconds", "blenderVersion", "engine", "file" })
+        {
+            Assert.True(instance.TryGetProperty(field, out _), field);
+        }
+    }
+
+    [Fact]
+    public async Task Root_serves_metrics_to_scrapers_and_the_page_to_browsers()
+    {
+        await _farm.SendAsync(StatusFarm.Report("api-root", rendering: true));
+
+        var scraper = await GetRootAsync("application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.4,*/*;q=0.1");
+        var curl = await GetRootAsync("*/*");
+        var refusesHtml = await GetRootAsync("text/html;q=0, text/plain");
+        var browser = await GetRootAsync("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
+
+        Assert.Equal(1, Exposition.Parse(scraper.Body).Instance("Blender_Render", "api-root", "0"));
+        Assert.Equal(1, Exposition.Parse(curl.Body).Instance("Blender_Render", "api-root", "0"));
+        Assert.Equal(1, Exposition.Parse(refusesHtml.Body).Instance("Blender_Render", "api-root", "0"));
+        Assert.Equal("text/html", browser.ContentType);
+        Assert.Contains("<table id=\"instances\"", browser.Body);
+        Assert.Contains("Accept", browser.Vary);
+        Assert.Contains("Accept", scraper.Vary);
+    }
+
+    [Theory]
+    [InlineData("/farm/farm.js", "text/javascript")]
+    [InlineData("/farm/farm.css", "text/css")]
+    public async Task Page_assets_are_served_by_the_server_itself(string path, string mediaType)
+    {
+        using var response = await _farm.Http.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(mediaType, response.Content.Headers.ContentType?.MediaType);
+        Assert.NotEmpty(await response.Content.ReadAsStringAsync());
+    }
+
+    private async Task<(string Body, string ContentType, string Vary)> GetRootAsync(string accept)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        request.Headers.TryAddWithoutValidation("Accept", accept);
+        using var response = await _farm.Http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadAsStringAsync(), response.Content.Headers.ContentType?.MediaType ?? "",
+            string.Join(",", response.Headers.Vary));
+    }
+
+    private static string[] Names(JsonElement list) =>
+        [.. list.GetProperty("instances").EnumerateArray()
+            .Select(i => $"{i.GetProperty("host").GetString()}/{i.GetProperty("instance").GetString()}")];
+}

@@ -1,0 +1,71 @@
+using RenderFarm.Server.NodeStatus;
+
+namespace RenderFarm.UnitTests.Status;
+
+public class FarmStatusReaderTests
+{
+    [Fact]
+    public void Instances_are_sorted_by_host_then_instance()
+    {
+        var (registry, time) = Reports.NewRegistry();
+        registry.Apply(Reports.Valid("node10", "1"));
+        registry.Apply(Reports.Valid("node02", "0"));
+        registry.Apply(Reports.Valid("node10", "0"));
+        var reader = new FarmStatusReader(registry, time);
+
+        var list = reader.List(StatusFilter.All);
+
+        Assert.Equal(["node02/0", "node10/0", "node10/1"], list.Select(i => $"{i.Host}/{i.Instance}"));
+    }
+
+    [Fact]
+    public void Filters_select_by_exact_host_and_by_state()
+    {
+        var (registry, time) = Reports.NewRegistry();
+        registry.Apply(Reports.Valid("node1", "0", rendering: true));
+        registry.Apply(Reports.Valid("node1", "1"));
+        registry.Apply(Reports.Valid("node10", "0", rendering: true));
+        var reader = new FarmStatusReader(registry, time);
+
+        Assert.Equal(2, reader.List(new StatusFilter("node1", null)).Count);
+        Assert.Equal(["node1/0", "node10/0"],
+            reader.List(new StatusFilter(null, InstanceState.Rendering)).Select(i => $"{i.Host}/{i.Instance}"));
+        Assert.Equal("1", Assert.Single(reader.List(new StatusFilter("node1", InstanceState.Idle))).Instance);
+        Assert.Empty(reader.List(new StatusFilter("node2", null)));
+    }
+
+    [Fact]
+    public void Age_follows_the_clock_and_expired_instances_are_gone()
+    {
+        var (registry, time) = Reports.NewRegistry();
+        registry.Apply(Reports.Valid("node01"));
+        var reportedAt = time.GetUtcNow();
+        var reader = new FarmStatusReader(registry, time);
+
+        time.Advance(TimeSpan.FromSeconds(12.5));
+        var status = reader.Find("node01", "0")!;
+
+        Assert.Equal(12.5, status.AgeSeconds);
+        Assert.Equal(reportedAt, status.LastSeen);
+
+        time.Advance(Reports.Ttl);
+        registry.RemoveExpired();
+
+        Assert.Null(reader.Find("node01", "0"));
+        Assert.Empty(reader.List(StatusFilter.All));
+    }
+
+    [Fact]
+    public void Summary_counts_states_and_distinct_hosts()
+    {
+        var (registry, time) = Reports.NewRegistry();
+        registry.Apply(Reports.Valid("node01", "0", rendering: true));
+        registry.Apply(Reports.Valid("node01", "1"));
+        registry.Apply(Reports.Valid("node02", "0"));
+        var reader = new FarmStatusReader(registry, time);
+
+        var summary = FarmSummary.Of(reader.List(StatusFilter.All));
+
+        Assert.Equal(new FarmSummary(Instances: 3, Rendering: 1, Idle: 2, Hosts: 2), summary);
+    }
+}
