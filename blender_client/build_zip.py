@@ -1,4 +1,4 @@
-"""Builds the installable zips of the add-on into dist/ (or the folder given).
+"""Builds the installable zips of the add-on into artifacts/ (or the folder given).
 
     python3 blender_client/build_zip.py [output-folder]
 
@@ -36,6 +36,6 @@ def build(output):
 
 
 if __name__ == "__main__":
-    target = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else pathlib.Path.cwd() / "dist"
+    target = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else pathlib.Path(__file__).resolve().parents[1] / "artifacts"
     for built in build(target):
         print(built)
