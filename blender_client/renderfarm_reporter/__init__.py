@@ -1,0 +1,30 @@
+"""RenderFarm reporter: tells a RenderFarm server whether this Blender is rendering.
+
+Works as a legacy add-on (bl_info) on Blender 3.x and 4.x and as a 4.2+ extension
+(blender_manifest.toml); imports are relative for that reason.
+"""
+
+bl_info = {
+    "name": "RenderFarm Reporter",
+    "author": "RenderFarm",
+    "version": (1, 0, 0),
+    "blender": (3, 0, 0),
+    "location": "Preferences > Add-ons > RenderFarm Reporter",
+    "description": "Reports render state to a RenderFarm server for Prometheus and Grafana",
+    "category": "Render",
+}
+
+from . import handlers, preferences, reporting  # noqa: E402 (bl_info comes first by convention)
+
+# Preferences first (reporting reads them), handlers last (they feed reporting).
+_modules = (preferences, reporting, handlers)
+
+
+def register():
+    for module in _modules:
+        module.register()
+
+
+def unregister():
+    for module in reversed(_modules):
+        module.unregister()

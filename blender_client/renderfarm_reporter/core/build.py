@@ -1,0 +1,37 @@
+"""Puts a Reporter together from Settings: the transport, and the instance name."""
+
+from . import grpc_native
+from .config import GRPC
+from .grpc_web import GrpcWebTransport
+from .identity import SESSION_ID
+from .instance_slot import acquire_slot
+from .reporter import Identity, Reporter
+
+# Held for the life of the process: the slot number must not change when the connection is reset.
+_slot = None
+
+
+def instance_name(settings, lock_directory=None):
+    global _slot
+    if settings.instance is not None:
+        return settings.instance
+    if _slot is None:
+        _slot = acquire_slot(lock_directory)
+    return str(_slot.number)
+
+
+def build_reporter(settings, blender_version, addon_version, log):
+    """A Reporter, not yet started. Raises SlotError when no instance slot is free."""
+    user_agent = f"renderfarm-reporter/{addon_version}"
+    if settings.endpoint.transport == GRPC:
+        transport = grpc_native.NativeTransport(settings.endpoint, settings.token, user_agent)
+    else:
+        transport = GrpcWebTransport(settings.endpoint, settings.token, user_agent)
+    identity = Identity(
+        host=settings.host,
+        instance=instance_name(settings),
+        session_id=SESSION_ID,
+        blender_version=blender_version,
+        addon_version=addon_version,
+    )
+    return Reporter(transport, identity, str(settings.endpoint), log)

@@ -1,0 +1,140 @@
+"""Settings: the environment first (farm nodes run headless), then the add-on preferences, then defaults."""
+
+import os
+import urllib.parse
+from dataclasses import dataclass
+
+from .identity import default_host, identity_error
+
+GRPC = "grpc"
+GRPC_WEB = "grpc-web"
+TRANSPORTS = ("auto", GRPC, GRPC_WEB)
+
+DEFAULT_SERVER = "localhost"
+DEFAULT_PORTS = {GRPC: 50051, GRPC_WEB: 8000}
+_SCHEMES = {"grpc": (GRPC, False), "grpcs": (GRPC, True), "http": (GRPC_WEB, False), "https": (GRPC_WEB, True)}
+
+# Environment variable -> preference property of the same meaning.
+ENVIRONMENT = {
+    "RENDERFARM_SERVER": "server",
+    "RENDERFARM_TRANSPORT": "transport",
+    "RENDERFARM_HOST": "host",
+    "RENDERFARM_INSTANCE": "instance",
+    "RENDERFARM_TOKEN": "token",
+}
+
+
+class ConfigError(ValueError):
+    """A setting that cannot be used; the message names the setting and what is wrong."""
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    transport: str  # GRPC or GRPC_WEB
+    address: str  # host name or IP address, without brackets
+    port: int
+    tls: bool
+    path_prefix: str = ""  # gRPC-Web behind a reverse proxy under a path
+
+    def __str__(self):
+        scheme = {(GRPC, False): "grpc", (GRPC, True): "grpcs", (GRPC_WEB, False): "http", (GRPC_WEB, True): "https"}
+        address = f"[{self.address}]" if ":" in self.address else self.address
+        return f"{scheme[(self.transport, self.tls)]}://{address}:{self.port}{self.path_prefix}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    endpoint: Endpoint
+    host: str
+    instance: str | None  # None: a slot number is chosen (see instance_slot)
+    token: str | None
+
+    def describe(self):
+        """For the console: never shows the token itself."""
+        token = "with a bearer token" if self.token else "without a token"
+        return f"{self.endpoint} ({'native gRPC' if self.endpoint.transport == GRPC else 'gRPC-Web'}, {token})"
+
+
+def resolve(environ=None, preferences=None, grpc_available=False, hostname=None):
+    """Settings from ``environ`` (default ``os.environ``) and ``preferences`` (a mapping of the
+    preference properties), or ConfigError naming the first bad setting."""
+    environ = os.environ if environ is None else environ
+    preferences = preferences or {}
+
+    def setting(variable):
+        value = environ.get(variable, "").strip()
+        if value:
+            return value, variable
+        value = str(preferences.get(ENVIRONMENT[variable], "") or "").strip()
+        return (value, f"the add-on preference '{ENVIRONMENT[variable]}'") if value else (None, None)
+
+    transport, source = setting("RENDERFARM_TRANSPORT")
+    transport = (transport or "auto").lower()
+    if transport not in TRANSPORTS:
+        raise ConfigError(f"{source}: '{transport}' is not one of {', '.join(TRANSPORTS)}")
+    if transport == GRPC and not grpc_available:
+        raise ConfigError(f"{source}: 'grpc' needs the Python module grpcio, which this Blender cannot import; "
+                          "install it (Debian: python3-grpcio) or use 'grpc-web'")
+
+    server, server_source = setting("RENDERFARM_SERVER")
+    endpoint = parse_server(server or DEFAULT_SERVER, transport, grpc_available, server_source or "RENDERFARM_SERVER")
+
+    host, host_source = setting("RENDERFARM_HOST")
+    if host is None:
+        host = default_host(hostname)
+    elif error := identity_error(host):
+        raise ConfigError(f"{host_source}: {error}")
+
+    instance, instance_source = setting("RENDERFARM_INSTANCE")
+    if instance is not None and (error := identity_error(instance)):
+        raise ConfigError(f"{instance_source}: {error}")
+
+    token, token_source = setting("RENDERFARM_TOKEN")
+    if token is not None and not all(" " < c < "\x7f" for c in token):
+        raise ConfigError(f"{token_source}: a bearer token is printable ASCII without spaces")
+
+    return Settings(endpoint=endpoint, host=host, instance=instance, token=token)
+
+
+def parse_server(text, transport="auto", grpc_available=False, source="RENDERFARM_SERVER"):
+    """``host``, ``host:port`` or a URL (grpc://, grpcs://, http://, https://) as an Endpoint."""
+    text = text.strip()
+    if "://" in text:
+        scheme = text.split("://", 1)[0].lower()
+        if scheme not in _SCHEMES:
+            raise ConfigError(f"{source}: '{text}' has the scheme '{scheme}://'; use grpc://, grpcs://, http:// or https://")
+        kind, tls = _SCHEMES[scheme]
+        if transport != "auto" and transport != kind:
+            raise ConfigError(f"{source}: '{text}' means {kind}, but the transport is set to '{transport}'")
+        if kind == GRPC and not grpc_available:
+            raise ConfigError(f"{source}: '{text}' needs the Python module grpcio, which this Blender cannot import; "
+                              "install it (Debian: python3-grpcio) or use http:// (gRPC-Web)")
+        parts = _split(text, source)
+    else:
+        kind = transport if transport != "auto" else (GRPC if grpc_available else GRPC_WEB)
+        tls = False
+        parts = _split("//" + text, source)
+        if parts.path:
+            raise ConfigError(f"{source}: '{text}' has a path; a path needs a URL such as http://{text}")
+
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise ConfigError(f"{source}: '{text}' may only hold a host, a port and (for http/https) a path")
+    if not parts.hostname:
+        raise ConfigError(f"{source}: '{text}' names no host")
+    path = parts.path.rstrip("/")
+    if path and kind == GRPC:
+        raise ConfigError(f"{source}: '{text}' has a path, which native gRPC cannot use")
+    try:
+        port = parts.port
+    except ValueError:
+        raise ConfigError(f"{source}: '{text}' has an invalid port (a number from 1 to 65535)") from None
+    if port == 0:
+        raise ConfigError(f"{source}: '{text}' has an invalid port (a number from 1 to 65535)")
+    return Endpoint(kind, parts.hostname, port or DEFAULT_PORTS[kind], tls, path)
+
+
+def _split(text, source):
+    try:
+        return urllib.parse.urlsplit(text)
+    except ValueError as error:
+        raise ConfigError(f"{source}: '{text}' is not a valid address ({error})") from None

@@ -1,0 +1,66 @@
+"""Native gRPC (HTTP/2) through grpcio, when this Python can import it."""
+
+from .status import RpcError, StatusCode
+
+try:
+    import grpc
+except ImportError:  # Blender's bundled Python usually lacks it; gRPC-Web needs nothing.
+    grpc = None
+
+
+def available():
+    return grpc is not None
+
+
+class NativeTransport:
+    """Unary calls with bytes in and out, on one channel that is rebuilt after a failure.
+
+    grpcio's own reconnect backoff (up to two minutes) would hold calls back after the
+    server returns; a fresh channel with a private subchannel pool leaves the pacing to ours.
+    """
+
+    _OPTIONS = (
+        ("grpc.use_local_subchannel_pool", 1),
+        ("grpc.enable_retries", 0),
+        ("grpc.initial_reconnect_backoff_ms", 250),
+        ("grpc.max_reconnect_backoff_ms", 1000),
+    )
+
+    def __init__(self, endpoint, token=None, user_agent="renderfarm-reporter"):
+        if grpc is None:
+            raise RuntimeError("grpcio is not importable")
+        self._endpoint = endpoint
+        self._metadata = (("authorization", f"Bearer {token}"),) if token else ()
+        self._options = self._OPTIONS + (("grpc.primary_user_agent", user_agent),)
+        self._channel = None
+        self._methods = {}
+
+    def call(self, method, request, timeout):
+        try:
+            return self._method(method)(request, timeout=timeout, metadata=self._metadata)
+        except grpc.RpcError as error:
+            self.close()
+            code = error.code() if callable(getattr(error, "code", None)) else None
+            details = error.details() if callable(getattr(error, "details", None)) else str(error)
+            raise RpcError(StatusCode.of(code.value[0]) if code else StatusCode.UNKNOWN, details or "") from None
+
+    def _method(self, method):
+        if self._channel is None:
+            target = f"{self._endpoint.address}:{self._endpoint.port}"
+            if ":" in self._endpoint.address:
+                target = f"[{self._endpoint.address}]:{self._endpoint.port}"
+            if self._endpoint.tls:
+                self._channel = grpc.secure_channel(target, grpc.ssl_channel_credentials(), options=self._options)
+            else:
+                self._channel = grpc.insecure_channel(target, options=self._options)
+            self._methods = {}
+        if method not in self._methods:
+            # No serializers: requests and replies are already bytes (see messages.py).
+            self._methods[method] = self._channel.unary_unary(method)
+        return self._methods[method]
+
+    def close(self):
+        if self._channel is not None:
+            self._channel.close()
+            self._channel = None
+            self._methods = {}

@@ -1,0 +1,72 @@
+"""The default instance name: the lowest slot number no other running Blender on this host holds.
+
+A slot is held by an OS lock on a file for the life of the process, so the kernel releases it
+even when Blender is killed. Sequential runs get the same number (stable Prometheus series);
+concurrent runs get distinct ones. A process id would make a new series for every job.
+"""
+
+import os
+import tempfile
+
+MAX_SLOTS = 1024
+_PREFIX = "renderfarm-reporter-slot-"
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
+    import msvcrt
+
+
+class SlotError(RuntimeError):
+    pass
+
+
+class Slot:
+    def __init__(self, number, handle):
+        self.number = number
+        self._handle = handle
+
+    def release(self):
+        if self._handle is not None:
+            os.close(self._handle)
+            self._handle = None
+
+
+def acquire_slot(directory=None, max_slots=MAX_SLOTS):
+    """Locks and returns the lowest free slot; the lock lasts until release() or process exit."""
+    directory = directory or tempfile.gettempdir()
+    for number in range(max_slots):
+        handle = _lock(os.path.join(directory, f"{_PREFIX}{number}.lock"))
+        if handle is not None:
+            return Slot(number, handle)
+    raise SlotError(f"all {max_slots} instance slots in {directory} are taken; set RENDERFARM_INSTANCE")
+
+
+def _lock(path):
+    handle = _open(path)
+    if handle is None:
+        return None
+    try:
+        if fcntl is not None:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        else:
+            msvcrt.locking(handle, msvcrt.LK_NBLCK, 1)
+        return handle
+    except OSError:
+        os.close(handle)
+        return None
+
+
+def _open(path):
+    # Another user's lock file may exist in a shared temporary directory: opening it read-only
+    # without O_CREAT works where a protected sticky directory refuses O_CREAT, and flock needs
+    # no write access, so slots stay distinct across users too.
+    for flags in (os.O_RDONLY, os.O_RDWR | os.O_CREAT):
+        try:
+            return os.open(path, flags, 0o666)
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return None
+    return None

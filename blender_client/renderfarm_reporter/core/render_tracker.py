@@ -1,0 +1,81 @@
+"""What the render handlers saw, kept as plain values for the reporter thread.
+
+Handlers call these methods with values they read from Blender; the tracker never sees a
+Blender object. Frames and render seconds are cumulative for this Blender process.
+"""
+
+import threading
+import time
+from dataclasses import dataclass, replace
+
+
+@dataclass(frozen=True)
+class RenderSnapshot:
+    rendering: bool = False
+    scene: str = ""
+    blend_file: str = ""
+    engine: str = ""
+    current_frame: int = 0
+    job_frame_start: int | None = None
+    job_frame_end: int | None = None
+    frames_rendered: int = 0
+    render_seconds: float = 0.0
+    last_frame_seconds: float | None = None
+
+
+class RenderTracker:
+    def __init__(self, clock=time.monotonic):
+        self._clock = clock
+        # In the UI, render_pre and render_post run on the render job's thread.
+        self._lock = threading.Lock()
+        self._snapshot = RenderSnapshot()
+        self._frame_started_at = None
+
+    def scene_loaded(self, scene, blend_file, engine, frame):
+        with self._lock:
+            if not self._snapshot.rendering:
+                self._update(scene=scene, blend_file=blend_file, engine=engine, current_frame=frame)
+            return self._snapshot
+
+    def render_init(self, scene, blend_file, engine, frame, frame_start, frame_end):
+        with self._lock:
+            self._frame_started_at = None
+            return self._update(rendering=True, scene=scene, blend_file=blend_file, engine=engine,
+                                current_frame=frame, job_frame_start=min(frame_start, frame_end),
+                                job_frame_end=max(frame_start, frame_end))
+
+    def frame_started(self, frame):
+        with self._lock:
+            self._frame_started_at = self._clock()
+            return self._update(rendering=True, current_frame=frame)
+
+    def frame_finished(self, frame):
+        with self._lock:
+            seconds = self._take_frame_seconds()
+            if seconds is None:
+                return self._update(current_frame=frame)
+            return self._update(current_frame=frame, frames_rendered=self._snapshot.frames_rendered + 1,
+                                render_seconds=self._snapshot.render_seconds + seconds,
+                                last_frame_seconds=seconds)
+
+    def render_ended(self, frame):
+        """render_complete or render_cancel: a cancelled frame's time still counts as render time."""
+        with self._lock:
+            seconds = self._take_frame_seconds() or 0.0
+            return self._update(rendering=False, current_frame=frame,
+                                render_seconds=self._snapshot.render_seconds + seconds)
+
+    def snapshot(self):
+        with self._lock:
+            return self._snapshot
+
+    def _take_frame_seconds(self):
+        if self._frame_started_at is None:
+            return None
+        seconds = max(0.0, self._clock() - self._frame_started_at)
+        self._frame_started_at = None
+        return seconds
+
+    def _update(self, **changes):
+        self._snapshot = replace(self._snapshot, **changes)
+        return self._snapshot

@@ -1,0 +1,216 @@
+"""The reporter thread: owns all network I/O, so Blender's main thread never waits on the server.
+
+Reports are level-triggered: each carries the whole state, so only the latest state is kept
+(a slot, not a queue). A change is sent at once; otherwise a heartbeat goes out at the
+interval the server asks for. While the server cannot be reached, attempts back off
+exponentially with jitter (at most 30 s apart) and the console gets one line when the
+trouble starts and one when it ends.
+"""
+
+import threading
+import time
+from dataclasses import dataclass
+
+from . import process_stats
+from .backoff import Backoff
+from .identity import SEQUENCE
+from .messages import (
+    RENDER_STATE_IDLE,
+    RENDER_STATE_RENDERING,
+    ReportReply,
+    ReportRequest,
+    SignOffRequest,
+    finite_seconds,
+)
+from .render_tracker import RenderSnapshot
+from .status import RpcError, StatusCode
+from .wire import DecodeError
+
+REPORT = "/renderfarm.v1.Reporter/Report"
+SIGN_OFF = "/renderfarm.v1.Reporter/SignOff"
+
+CALL_TIMEOUT = 5.0
+SIGN_OFF_TIMEOUT = 1.0
+DEFAULT_HEARTBEAT = 5.0
+# Bounds on what a (misconfigured) server may ask for.
+MIN_HEARTBEAT = 0.1
+MAX_HEARTBEAT = 300.0
+
+
+@dataclass(frozen=True)
+class Identity:
+    host: str
+    instance: str
+    session_id: str
+    blender_version: str
+    addon_version: str
+
+
+class Reporter:
+    def __init__(self, transport, identity, endpoint_text, log, clock=time.monotonic, backoff=None, sequence=SEQUENCE,
+                 cpu_seconds=process_stats.cpu_seconds, resident_memory=process_stats.resident_memory_bytes):
+        self._transport = transport
+        self._identity = identity
+        self._endpoint = endpoint_text
+        self._log = log
+        self._clock = clock
+        self._backoff = backoff or Backoff()
+        self._sequence = sequence
+        self._cpu_seconds = cpu_seconds
+        self._resident_memory = resident_memory
+
+        self._wake = threading.Condition()
+        self._latest = RenderSnapshot()
+        self._changed = True
+        self._stopping = False
+        self._stop_deadline = None
+        self._thread = None
+
+        # Touched by the reporter thread only.
+        self._predecessor = None
+        self._next_attempt = 0.0
+        self._trouble = None  # what kind of failure is going on, None while reports get through
+        self._trouble_since = 0.0
+        self._reached_server = False
+        self.signed_off = False
+
+    @property
+    def identity(self):
+        return self._identity
+
+    def start(self, after=None):
+        """Starts the thread; with ``after`` (a stopped Reporter) it first lets that one sign off."""
+        self._predecessor = after
+        self._thread = threading.Thread(target=self._run, name="renderfarm-reporter", daemon=True)
+        self._thread.start()
+
+    def publish(self, snapshot):
+        """Hands the latest state to the thread; safe from any thread and never blocks on I/O."""
+        with self._wake:
+            if snapshot == self._latest:
+                return
+            self._latest = snapshot
+            self._changed = True
+            self._wake.notify()
+
+    def stop(self, timeout=SIGN_OFF_TIMEOUT, wait=True):
+        """Stops reporting and signs off within about ``timeout`` seconds whatever the server does;
+        waits for that unless ``wait`` is False."""
+        with self._wake:
+            if self._stopping:
+                return
+            self._stopping = True
+            self._stop_deadline = self._clock() + timeout
+            self._wake.notify()
+        if wait:
+            self.join(timeout + 0.1)
+
+    def join(self, timeout):
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(timeout)
+
+    def _run(self):
+        if self._predecessor is not None:
+            # Its sign-off must not land after our first report and remove it.
+            self._predecessor.join(SIGN_OFF_TIMEOUT + 0.1)
+            self._predecessor = None
+        while True:
+            with self._wake:
+                while not self._stopping and not self._due():
+                    self._wake.wait(max(0.0, self._next_attempt - self._clock()))
+                if self._stopping:
+                    break
+                snapshot = self._latest
+                self._changed = False
+            self._report(snapshot)
+        self._sign_off()
+        self._transport.close()
+
+    def _due(self):
+        # During trouble a change waits for the next attempt, so a busy render cannot hammer a sick server.
+        return (self._changed and self._trouble is None) or self._clock() >= self._next_attempt
+
+    def _report(self, snapshot):
+        request = self._request(snapshot)
+        try:
+            reply = ReportReply.decode(self._transport.call(REPORT, request.encode(), CALL_TIMEOUT))
+        except DecodeError as error:
+            self._failed(RpcError(StatusCode.INTERNAL, f"undecodable reply: {error}"))
+            return
+        except RpcError as error:
+            self._failed(error)
+            return
+        now = self._clock()
+        if self._trouble is not None:
+            self._log(f"RenderFarm: reporting to {self._endpoint} again "
+                      f"(after {now - self._trouble_since:.0f} s)")
+        self._trouble = None
+        self._reached_server = True
+        self._backoff.reset()
+        heartbeat = reply.heartbeat_interval_ms / 1000 if reply.heartbeat_interval_ms else DEFAULT_HEARTBEAT
+        self._next_attempt = now + min(MAX_HEARTBEAT, max(MIN_HEARTBEAT, heartbeat))
+
+    def _failed(self, error):
+        now = self._clock()
+        kind = error.code if error.needs_attention else "unreachable"
+        if kind != self._trouble:
+            self._log(self._describe(error))
+            if self._trouble is None:
+                self._trouble_since = now
+        self._trouble = kind
+        # A refused token or report stays refused until someone changes a setting: slowest pace.
+        delay = self._backoff.maximum if error.needs_attention else self._backoff.next_delay()
+        self._next_attempt = now + delay
+
+    def _describe(self, error):
+        code = error.code
+        if code == StatusCode.UNAUTHENTICATED:
+            return (f"RenderFarm: the server at {self._endpoint} refused the token ({error}); "
+                    "set RENDERFARM_TOKEN or the add-on's Token preference. Trying again every 30 s.")
+        if code == StatusCode.PERMISSION_DENIED:
+            return (f"RenderFarm: the server at {self._endpoint} does not allow this reporter ({error}). "
+                    "Trying again every 30 s.")
+        if error.needs_attention:
+            return (f"RenderFarm: the server at {self._endpoint} refused the report ({error}); "
+                    "check RENDERFARM_SERVER, RENDERFARM_HOST and RENDERFARM_INSTANCE. Trying again every 30 s.")
+        if code == StatusCode.RESOURCE_EXHAUSTED:
+            return (f"RenderFarm: the server at {self._endpoint} is at its limit ({error}); "
+                    "rendering goes on, retrying with backoff (at most 30 s apart).")
+        return (f"RenderFarm: cannot reach the server at {self._endpoint} ({error}); "
+                "rendering goes on, retrying with backoff (at most 30 s apart).")
+
+    def _sign_off(self):
+        remaining = self._stop_deadline - self._clock()
+        if not self._reached_server or remaining <= 0:
+            return
+        identity = self._identity
+        request = SignOffRequest(identity.host, identity.instance, identity.session_id)
+        try:
+            self._transport.call(SIGN_OFF, request.encode(), min(SIGN_OFF_TIMEOUT, remaining))
+            self.signed_off = True
+        except RpcError:
+            pass  # The server forgets us after its TTL anyway.
+
+    def _request(self, snapshot):
+        identity = self._identity
+        return ReportRequest(
+            host=identity.host,
+            instance=identity.instance,
+            session_id=identity.session_id,
+            sequence=next(self._sequence),
+            state=RENDER_STATE_RENDERING if snapshot.rendering else RENDER_STATE_IDLE,
+            blender_version=identity.blender_version,
+            addon_version=identity.addon_version,
+            scene=snapshot.scene,
+            blend_file=snapshot.blend_file,
+            engine=snapshot.engine,
+            current_frame=snapshot.current_frame,
+            job_frame_start=snapshot.job_frame_start,
+            job_frame_end=snapshot.job_frame_end,
+            frames_rendered=snapshot.frames_rendered,
+            render_seconds=finite_seconds(snapshot.render_seconds),
+            last_frame_seconds=(None if snapshot.last_frame_seconds is None
+                                else finite_seconds(snapshot.last_frame_seconds)),
+            process_cpu_seconds=finite_seconds(self._cpu_seconds()),
+            resident_memory_bytes=self._resident_memory(),
+        )

@@ -1,0 +1,90 @@
+"""Render handlers: read a few values from Blender and hand them, as plain data, to the reporter.
+
+They fire in the UI and in background mode (``blender -b -a``), where timers and
+``bpy.app.is_job_running`` do not. ``@persistent`` keeps them across file loads.
+"""
+
+import functools
+import os
+
+import bpy
+from bpy.app.handlers import persistent
+
+from . import reporting
+
+tracker = reporting.tracker
+_failed_once = False
+
+
+def _guarded(handler):
+    """A reporting bug must never disturb a render: say it once and carry on."""
+    @functools.wraps(handler)
+    def guarded(scene, *_args):
+        global _failed_once
+        try:
+            reporting.publish(handler(scene))
+        except Exception as error:  # noqa: BLE001 (anything, rather than break the render)
+            if not _failed_once:
+                _failed_once = True
+                reporting.log(f"RenderFarm: a render handler failed ({type(error).__name__}: {error}); "
+                              "the render goes on")
+    return persistent(guarded)
+
+
+def _blend_file():
+    return os.path.basename(bpy.data.filepath)
+
+
+@_guarded
+def on_load_post(_file):
+    scene = bpy.context.scene
+    return tracker.scene_loaded(scene.name, _blend_file(), scene.render.engine, scene.frame_current)
+
+
+@_guarded
+def on_render_init(scene):
+    return tracker.render_init(scene.name, _blend_file(), scene.render.engine, scene.frame_current,
+                               scene.frame_start, scene.frame_end)
+
+
+@_guarded
+def on_render_pre(scene):
+    return tracker.frame_started(scene.frame_current)
+
+
+@_guarded
+def on_render_post(scene):
+    return tracker.frame_finished(scene.frame_current)
+
+
+@_guarded
+def on_render_write(scene):
+    return tracker.snapshot()
+
+
+@_guarded
+def on_render_ended(scene):
+    return tracker.render_ended(scene.frame_current)
+
+
+_HANDLERS = (
+    (bpy.app.handlers.load_post, on_load_post),
+    (bpy.app.handlers.render_init, on_render_init),
+    (bpy.app.handlers.render_pre, on_render_pre),
+    (bpy.app.handlers.render_post, on_render_post),
+    (bpy.app.handlers.render_write, on_render_write),
+    (bpy.app.handlers.render_complete, on_render_ended),
+    (bpy.app.handlers.render_cancel, on_render_ended),
+)
+
+
+def register():
+    for handlers, handler in _HANDLERS:
+        if handler not in handlers:
+            handlers.append(handler)
+
+
+def unregister():
+    for handlers, handler in _HANDLERS:
+        if handler in handlers:
+            handlers.remove(handler)

@@ -1,0 +1,103 @@
+"""The one reporter of this Blender process: started on register, stopped (signed off) on
+unregister and at exit, rebuilt when a preference changes.
+
+Render counters live in ``tracker`` for the life of the process, so a preference change or
+an outage never resets them.
+"""
+
+import atexit
+import os
+
+import bpy
+
+from .core import VERSION, build, config, grpc_native
+from .core.instance_slot import SlotError
+from .core.render_tracker import RenderTracker
+
+tracker = RenderTracker()
+_reporter = None
+_status = "Not started"
+_problem = False
+
+
+def log(message):
+    print(message, flush=True)
+
+
+def status():
+    """One line for the preferences panel."""
+    return _status
+
+
+def has_problem():
+    return _problem
+
+
+def publish(snapshot):
+    reporter = _reporter
+    if reporter is not None:
+        reporter.publish(snapshot)
+
+
+def start(after=None):
+    global _reporter, _status, _problem
+    if _reporter is not None:
+        return
+    if getattr(bpy.app, "online_access", True) is False:
+        _set_problem("Not reporting: Blender's online access is off (Preferences > System > Network, "
+                     "or start Blender with --online-mode)")
+        return
+    try:
+        settings = config.resolve(os.environ, _preference_values(), grpc_native.available())
+        reporter = build.build_reporter(settings, bpy.app.version_string, VERSION, log)
+    except (config.ConfigError, SlotError) as error:
+        _set_problem(f"Not reporting: {error}")
+        return
+    identity = reporter.identity
+    _status = f"Reporting as {identity.host}/{identity.instance} to {settings.endpoint}"
+    _problem = False
+    log(f"RenderFarm: reporting render state as host '{identity.host}', instance '{identity.instance}' "
+        f"to {settings.describe()}")
+    reporter.publish(tracker.snapshot())
+    reporter.start(after=after)
+    _reporter = reporter
+
+
+def stop(wait=True):
+    """Signs off, bounded to about a second."""
+    global _reporter
+    reporter, _reporter = _reporter, None
+    if reporter is not None:
+        reporter.stop(wait=wait)
+    return reporter
+
+
+def restart():
+    """A preference changed: new settings, new connection; the main thread does not wait for the old one."""
+    start(after=stop(wait=False))
+
+
+def register():
+    atexit.register(stop)
+    start()
+
+
+def unregister():
+    atexit.unregister(stop)
+    stop()
+
+
+def _set_problem(text):
+    global _status, _problem
+    # Said once per change of setting, never per render or per attempt.
+    if text != _status:
+        log(f"RenderFarm: {text}. Blender is not affected.")
+    _status = text
+    _problem = True
+
+
+def _preference_values():
+    addon = bpy.context.preferences.addons.get(__package__)
+    if addon is None or addon.preferences is None:
+        return {}  # Enabled with --addons: no saved preferences, defaults apply.
+    return {name: getattr(addon.preferences, name) for name in config.ENVIRONMENT.values()}

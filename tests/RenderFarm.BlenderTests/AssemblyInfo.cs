@@ -1,0 +1,2 @@
+// Renders are CPU-bound: run one Blender at a time, so timings compare like with like.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]

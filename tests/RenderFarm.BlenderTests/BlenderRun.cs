@@ -1,0 +1,187 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using RenderFarm.Testing;
+using Xunit.Abstractions;
+
+namespace RenderFarm.BlenderTests;
+
+/// <summary>
+/// Debian's Blender in background mode with the add-on enabled from this repository (through
+/// a private user-scripts folder), in its own temporary folder. Dispose kills it and cleans up.
+/// </summary>
+public sealed class BlenderRun : IAsyncDisposable
+{
+    private static readonly string AddonDirectory = typeof(BlenderRun).Assembly
+        .GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "RenderFarmAddonDirectory").Value!;
+
+    private static readonly string[] BackgroundWithAddon = ["-b", "--factory-startup", "--addons", "renderfarm_reporter"];
+
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _lines = new();
+    private readonly ITestOutputHelper _output;
+    private readonly string _workspace;
+
+    private BlenderRun(Process process, string workspace, ITestOutputHelper output)
+    {
+        _process = process;
+        _workspace = workspace;
+        _output = output;
+    }
+
+    /// <summary>Where the rendered frames land.</summary>
+    public string OutputDirectory => Path.Combine(_workspace, "frames");
+
+    public IReadOnlyCollection<string> Lines => _lines;
+
+    public Stopwatch Age { get; } = Stopwatch.StartNew();
+
+    /// <summary>Renders <paramref name="frames"/> frames (Scenes/render_scene.py), then waits idle for <see cref="ReleaseAsync"/>.</summary>
+    public static BlenderRun Render(string server, string host, ITestOutputHelper output, int frames = 3,
+        int samples = 128, IReadOnlyDictionary<string, string>? environment = null) =>
+        Start(["--python", Scene("render_scene.py"), "-a", "--python", Scene("wait_for_release.py")],
+            server, host, output, new Dictionary<string, string>(environment ?? new Dictionary<string, string>())
+            {
+                ["RENDERFARM_TEST_FRAMES"] = frames.ToString(CultureInfo.InvariantCulture),
+                ["RENDERFARM_TEST_SAMPLES"] = samples.ToString(CultureInfo.InvariantCulture),
+            });
+
+    /// <summary>Starts Blender idle, waiting for <see cref="ReleaseAsync"/>.</summary>
+    public static BlenderRun Idle(string server, string host, ITestOutputHelper output,
+        IReadOnlyDictionary<string, string>? environment = null) =>
+        Start(["--python", Scene("wait_for_release.py")], server, host, output,
+            new Dictionary<string, string>(environment ?? new Dictionary<string, string>()));
+
+    /// <summary>Seconds since the Unix epoch that Blender printed for <c>renderfarm-test: {event}</c>.</summary>
+    public async Task<double> EventTimeAsync(string name, TimeSpan deadline)
+    {
+        var line = await WaitForLineAsync(l => l.StartsWith($"renderfarm-test: {name} ", StringComparison.Ordinal), deadline);
+        return double.Parse(line.Split(' ')[^1], CultureInfo.InvariantCulture);
+    }
+
+    public async Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan deadline)
+    {
+        var until = Stopwatch.StartNew();
+        while (true)
+        {
+            if (_lines.FirstOrDefault(match) is { } line)
+            {
+                return line;
+            }
+
+            if (until.Elapsed > deadline || _process.HasExited && _lines.FirstOrDefault(match) is null && until.Elapsed > TimeSpan.FromSeconds(1))
+            {
+                throw new TimeoutException($"Blender printed no such line within {deadline} (exited: {_process.HasExited})");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>Lets the idle wait end so Blender exits normally; returns its exit code.</summary>
+    public async Task<int> ReleaseAsync(TimeSpan deadline)
+    {
+        await File.WriteAllTextAsync(Path.Combine(_workspace, "release"), "");
+        return await WaitForExitAsync(deadline);
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan deadline)
+    {
+        using var timeout = new CancellationTokenSource(deadline);
+        await _process.WaitForExitAsync(timeout.Token);
+        return _process.ExitCode;
+    }
+
+    /// <summary>SIGKILL: no handler, no atexit, no sign-off.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: true);
+
+    public string[] RenderedFrames() =>
+        Directory.Exists(OutputDirectory) ? [.. Directory.GetFiles(OutputDirectory, "*.png").Order()] : [];
+
+    public string[] AddonLines() => [.. _lines.Where(l => l.StartsWith("RenderFarm:", StringComparison.Ordinal))];
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(_workspace, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left for the system's temporary-file cleanup.
+        }
+    }
+
+    private static string Scene(string name) => Path.Combine(AppContext.BaseDirectory, "Scenes", name);
+
+    private static BlenderRun Start(IEnumerable<string> arguments, string server, string host,
+        ITestOutputHelper output, Dictionary<string, string> environment)
+    {
+        var workspace = Directory.CreateTempSubdirectory("renderfarm-blender-").FullName;
+        var addons = Directory.CreateDirectory(Path.Combine(workspace, "scripts", "addons")).FullName;
+        Directory.CreateSymbolicLink(Path.Combine(addons, "renderfarm_reporter"), AddonDirectory);
+        Directory.CreateDirectory(Path.Combine(workspace, "frames"));
+
+        var start = new ProcessStartInfo(Tools.Require("blender"))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workspace,
+        };
+        foreach (var argument in BackgroundWithAddon.Concat(arguments))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["BLENDER_USER_SCRIPTS"] = Path.Combine(workspace, "scripts");
+        // Instance slots are locked in the temporary folder: a private one keeps this run at slot 0
+        // whatever else runs on the machine.
+        start.Environment["TMPDIR"] = workspace;
+        start.Environment["RENDERFARM_SERVER"] = server;
+        start.Environment["RENDERFARM_HOST"] = host;
+        start.Environment["RENDERFARM_TEST_OUTPUT"] = Path.Combine(workspace, "frames");
+        start.Environment["RENDERFARM_TEST_RELEASE"] = Path.Combine(workspace, "release");
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var run = new BlenderRun(process, workspace, output);
+        process.OutputDataReceived += (_, e) => run.OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => run.OnLine(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return run;
+    }
+
+    private void OnLine(string? line)
+    {
+        // Cycles' progress lines ("Fra:1 Mem:…") are many and say nothing the tests need.
+        if (line is null || line.StartsWith("Fra:", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        _lines.Enqueue(line);
+        try
+        {
+            _output.WriteLine($"[blender +{Age.Elapsed.TotalSeconds:F2}s] {line}");
+        }
+        catch (InvalidOperationException)
+        {
+            // The test that owned the output has finished.
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using System.Diagnostics;
+using RenderFarm.Testing;
+
+namespace RenderFarm.BlenderTests;
+
+/// <summary>Reads the server's /metrics the way Prometheus does, parsed strictly.</summary>
+public sealed class Scraper(ServerProcess server) : IDisposable
+{
+    private readonly HttpClient _http = new() { BaseAddress = server.HttpAddress, Timeout = TimeSpan.FromSeconds(10) };
+
+    public async Task<Exposition> ScrapeAsync()
+    {
+        using var response = await _http.GetAsync("/metrics");
+        response.EnsureSuccessStatusCode();
+        return Exposition.Parse(await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Polls until <paramref name="condition"/> holds; throws with the last scrape's lines for the host otherwise.</summary>
+    public async Task<Exposition> UntilAsync(Func<Exposition, bool> condition, TimeSpan deadline, string what)
+    {
+        var elapsed = Stopwatch.StartNew();
+        while (true)
+        {
+            var scrape = await ScrapeAsync();
+            if (condition(scrape))
+            {
+                return scrape;
+            }
+
+            if (elapsed.Elapsed > deadline)
+            {
+                var seen = string.Join("\n", scrape.Samples.Where(s => s.Labels.ContainsKey("host"))
+                    .Select(s => $"{s.Name}{{{string.Join(",", s.Labels.Select(l => $"{l.Key}={l.Value}"))}}} {s.Value}"));
+                throw new TimeoutException($"not within {deadline}: {what}\n{seen}");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+}

@@ -1,0 +1,102 @@
+import math
+
+import pytest
+
+from renderfarm_reporter.core.messages import (
+    RENDER_STATE_IDLE,
+    RENDER_STATE_RENDERING,
+    ReportReply,
+    ReportRequest,
+    SignOffReply,
+    SignOffRequest,
+    finite_seconds,
+)
+from renderfarm_reporter.core.wire import DecodeError
+
+FULL = ReportRequest(
+    host="node-07.farm", instance="3", session_id="0f3c9a", sequence=2**40 + 5,
+    state=RENDER_STATE_RENDERING, blender_version="3.4.1", addon_version="1.0.0",
+    scene="Scène ✓", blend_file="shot010.blend", engine="CYCLES", current_frame=-12,
+    job_frame_start=-20, job_frame_end=250, frames_rendered=18446744073709551615,
+    render_seconds=1234.5678, last_frame_seconds=2.5, process_cpu_seconds=99.25,
+    resident_memory_bytes=3 * 2**30,
+)
+
+
+def as_pb2(pb2, request):
+    message = pb2.ReportRequest()
+    for name, value in request.__dict__.items():
+        if value is not None:
+            setattr(message, name, value)
+    return message
+
+
+@pytest.mark.parametrize("request_", [
+    FULL,
+    ReportRequest(),
+    ReportRequest(host="h", instance="0", session_id="s", sequence=1, state=RENDER_STATE_IDLE),
+    # Optional fields holding zero are present, and must be written.
+    ReportRequest(host="h", job_frame_start=0, job_frame_end=0, last_frame_seconds=0.0, resident_memory_bytes=0),
+    ReportRequest(current_frame=-(2**31), job_frame_start=2**31 - 1, job_frame_end=2**31 - 1),
+    ReportRequest(render_seconds=5e-324, process_cpu_seconds=1e300, last_frame_seconds=math.inf),
+], ids=["full", "empty", "minimal", "optional-zeros", "int32-limits", "doubles"])
+def test_report_request_encodes_byte_for_byte_like_protobuf(reporter_pb2, request_):
+    assert request_.encode() == as_pb2(reporter_pb2, request_).SerializeToString()
+
+
+def test_report_request_round_trips_through_protobuf_with_presence_kept(reporter_pb2):
+    parsed = reporter_pb2.ReportRequest.FromString(FULL.encode())
+    assert parsed.scene == "Scène ✓"
+    assert parsed.current_frame == -12
+    assert parsed.HasField("job_frame_start") and parsed.job_frame_start == -20
+    assert parsed.HasField("resident_memory_bytes")
+
+    absent = reporter_pb2.ReportRequest.FromString(ReportRequest(host="h").encode())
+    for field in ("job_frame_start", "job_frame_end", "last_frame_seconds", "resident_memory_bytes"):
+        assert not absent.HasField(field)
+
+
+def test_sign_off_request_encodes_byte_for_byte_like_protobuf(reporter_pb2):
+    ours = SignOffRequest("node-07", "0", "abc123")
+    theirs = reporter_pb2.SignOffRequest(host="node-07", instance="0", session_id="abc123")
+    assert ours.encode() == theirs.SerializeToString()
+
+
+@pytest.mark.parametrize("applied, heartbeat", [(True, 5000), (False, 0), (True, 4294967295), (False, 1)])
+def test_report_reply_decodes_what_protobuf_encodes(reporter_pb2, applied, heartbeat):
+    data = reporter_pb2.ReportReply(applied=applied, heartbeat_interval_ms=heartbeat).SerializeToString()
+    assert ReportReply.decode(data) == ReportReply(applied, heartbeat)
+
+
+@pytest.mark.parametrize("removed", [True, False])
+def test_sign_off_reply_decodes_what_protobuf_encodes(reporter_pb2, removed):
+    assert SignOffReply.decode(reporter_pb2.SignOffReply(removed=removed).SerializeToString()).removed is removed
+
+
+def test_decoder_reads_past_fields_it_does_not_know():
+    # Field 9 (string "future") and field 10 (fixed32), then heartbeat_interval_ms = 300.
+    data = b"\x4a\x06future" + b"\x55\x01\x02\x03\x04" + b"\x10\xac\x02" + b"\x08\x01"
+    assert ReportReply.decode(data) == ReportReply(True, 300)
+
+
+@pytest.mark.parametrize("data, problem", [
+    (b"\x10", "truncated varint"),
+    (b"\x10\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", "varint"),
+    (b"\x4a\x05abc", "truncated field"),
+    (b"\x00\x01", "field number 0"),
+    (b"\x0b", "wire type 3"),
+    (b"\x0a\x00", "expected a varint"),
+])
+def test_decoder_refuses_malformed_replies_with_a_clear_error(data, problem):
+    with pytest.raises(DecodeError, match=problem):
+        ReportReply.decode(data)
+
+
+def test_encoder_refuses_a_frame_number_outside_int32():
+    with pytest.raises(ValueError, match="int32"):
+        ReportRequest(current_frame=2**31).encode()
+
+
+@pytest.mark.parametrize("value, expected", [(1.5, 1.5), (0.0, 0.0), (-1.0, 0.0), (math.nan, 0.0), (math.inf, 0.0)])
+def test_seconds_the_server_would_refuse_become_zero(value, expected):
+    assert finite_seconds(value) == expected
