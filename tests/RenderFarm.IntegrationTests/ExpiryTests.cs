@@ -38,13 +38,14 @@ public class ExpiryTests(ITestOutputHelper output)
     {
         await using var server = await ServerProcess.StartAsync(new Dictionary<string, string>
         {
-            ["RenderFarm:InstanceTtl"] = "00:00:01",
-            ["RenderFarm:HeartbeatInterval"] = "00:00:00.3",
+            // Generous against a loaded machine: reports every 0.3 s, expiry after 2 s of silence.
+            ["RenderFarm:InstanceTtl"] = "00:00:02",
+            ["RenderFarm:HeartbeatInterval"] = "00:00:00.5",
         }, output);
         using var farm = new Farm(server);
 
         var alive = Stopwatch.StartNew();
-        for (ulong sequence = 1; alive.Elapsed < TimeSpan.FromSeconds(2.5); sequence++)
+        for (ulong sequence = 1; alive.Elapsed < TimeSpan.FromSeconds(4); sequence++)
         {
             await farm.Native.ReportAsync(Farm.Report("beating-node", sequence: sequence));
             await Task.Delay(300);
