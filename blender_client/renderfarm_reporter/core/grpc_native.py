@@ -13,10 +13,12 @@ def available():
 
 
 class NativeTransport:
-    """Unary calls with bytes in and out, on one channel that is rebuilt after a failure.
+    """Unary calls with bytes in and out, on a channel that is rebuilt when the server is unavailable.
 
     grpcio's own reconnect backoff (up to two minutes) would hold calls back after the
     server returns; a fresh channel with a private subchannel pool leaves the pacing to ours.
+    After a timeout the channel is kept: closing one while it is still connecting to a server
+    that accepts but never answers leaks its socket (grpcio 1.51), one per attempt.
     """
 
     _OPTIONS = (
@@ -39,8 +41,9 @@ class NativeTransport:
         try:
             return self._method(method)(request, timeout=timeout, metadata=self._metadata)
         except grpc.RpcError as error:
-            self.close()
             code = error.code() if callable(getattr(error, "code", None)) else None
+            if code == grpc.StatusCode.UNAVAILABLE:
+                self.close()
             details = error.details() if callable(getattr(error, "details", None)) else str(error)
             raise RpcError(StatusCode.of(code.value[0]) if code else StatusCode.UNKNOWN, details or "") from None
 
