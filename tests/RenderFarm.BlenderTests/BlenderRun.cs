@@ -17,7 +17,8 @@ public sealed class BlenderRun : IAsyncDisposable
         .GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "RenderFarmAddonDirectory").Value!;
 
-    private static readonly string[] BackgroundWithAddon = ["-b", "--factory-startup", "--addons", "renderfarm_reporter"];
+    private static readonly string[] Background = ["-b", "--factory-startup"];
+    private static readonly string[] WithAddon = ["--addons", "renderfarm_reporter"];
 
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
@@ -39,9 +40,10 @@ public sealed class BlenderRun : IAsyncDisposable
     public Stopwatch Age { get; } = Stopwatch.StartNew();
 
     /// <summary>Renders <paramref name="frames"/> frames (Scenes/render_scene.py), then waits idle for <see cref="ReleaseAsync"/>.</summary>
+    /// <remarks>With <paramref name="addon"/> false, Blender runs without the add-on: the baseline of what a render costs.</remarks>
     public static BlenderRun Render(string server, string host, ITestOutputHelper output, int frames = 3,
-        int samples = 128, IReadOnlyDictionary<string, string>? environment = null) =>
-        Start(["--python", Scene("render_scene.py"), "-a", "--python", Scene("wait_for_release.py")],
+        int samples = 128, IReadOnlyDictionary<string, string>? environment = null, bool addon = true) =>
+        Start([.. addon ? WithAddon : [], "--python", Scene("render_scene.py"), "-a", "--python", Scene("wait_for_release.py")],
             server, host, output, new Dictionary<string, string>(environment ?? new Dictionary<string, string>())
             {
                 ["RENDERFARM_TEST_FRAMES"] = frames.ToString(CultureInfo.InvariantCulture),
@@ -51,7 +53,7 @@ public sealed class BlenderRun : IAsyncDisposable
     /// <summary>Starts Blender idle, waiting for <see cref="ReleaseAsync"/>.</summary>
     public static BlenderRun Idle(string server, string host, ITestOutputHelper output,
         IReadOnlyDictionary<string, string>? environment = null) =>
-        Start(["--python", Scene("wait_for_release.py")], server, host, output,
+        Start([.. WithAddon, "--python", Scene("wait_for_release.py")], server, host, output,
             new Dictionary<string, string>(environment ?? new Dictionary<string, string>()));
 
     /// <summary>Seconds since the Unix epoch that Blender printed for <c>renderfarm-test: {event}</c>.</summary>
@@ -138,7 +140,7 @@ public sealed class BlenderRun : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = workspace,
         };
-        foreach (var argument in BackgroundWithAddon.Concat(arguments))
+        foreach (var argument in Background.Concat(arguments))
         {
             start.ArgumentList.Add(argument);
         }

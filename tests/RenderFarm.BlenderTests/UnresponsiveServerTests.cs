@@ -1,0 +1,169 @@
+using System.Net;
+using System.Net.Sockets;
+using RenderFarm.Testing;
+using Xunit.Abstractions;
+
+namespace RenderFarm.BlenderTests;
+
+/// <summary>
+/// A server that accepts connections and never answers (a hung process, a black-holing
+/// proxy): the render must take no longer than without the add-on, and once a real server
+/// takes the port the add-on reports again.
+/// </summary>
+public class UnresponsiveServerTests(ITestOutputHelper output)
+{
+    private const int Frames = 4;
+    private const int Samples = 600;
+    private static readonly TimeSpan BlenderDeadline = TimeSpan.FromSeconds(180);
+
+    [Fact]
+    public async Task Silent_server_costs_the_render_nothing_and_reporting_recovers_when_a_real_server_returns()
+    {
+        using var grpcHole = new Blackhole();
+        using var webHole = new Blackhole();
+        var hosts = new Dictionary<string, string>
+        {
+            [Transport.Native] = Transport.UniqueHost("silent-native"),
+            [Transport.GrpcWeb] = Transport.UniqueHost("silent-web"),
+        };
+
+        // Interleaved, so a change in the machine's load hits every variant alike; the fastest run of each counts.
+        var without = new List<double>();
+        var silent = new Dictionary<string, List<double>> { [Transport.Native] = [], [Transport.GrpcWeb] = [] };
+        var held = new List<BlenderRun>();
+        try
+        {
+            for (var round = 0; round < 2; round++)
+            {
+                without.Add(await RenderSecondsAsync(BlenderRun.Render("localhost", "baseline", output, Frames, Samples, addon: false), held: null));
+                foreach (var transport in silent.Keys)
+                {
+                    var setting = Transport.ServerSetting(grpcHole.Port, webHole.Port, transport);
+                    var blender = BlenderRun.Render(setting, hosts[transport], output, Frames, Samples, Transport.Environment(transport));
+                    silent[transport].Add(await RenderSecondsAsync(blender, round == 1 ? held : null));
+                }
+            }
+
+            var baseline = without.Min();
+            foreach (var (transport, seconds) in silent)
+            {
+                output.WriteLine($"{transport}: render {seconds.Min():F2} s against a silent server, {baseline:F2} s without the add-on " +
+                    $"({(seconds.Min() / baseline - 1) * 100:+0.0;-0.0}%); runs {string.Join(", ", seconds.Select(s => s.ToString("F2")))} vs {string.Join(", ", without.Select(s => s.ToString("F2")))}");
+                Assert.True(seconds.Min() <= baseline * 1.05, $"{transport}: {seconds.Min():F2} s vs {baseline:F2} s without the add-on");
+            }
+
+            Assert.True(grpcHole.Accepted > 0 && webHole.Accepted > 0, "the add-on never connected to the silent server");
+
+            // The port changes hands: the silent process goes away and a real server takes its place.
+            grpcHole.Dispose();
+            webHole.Dispose();
+            await using var server = await ServerProcess.StartAsync(new Dictionary<string, string>
+            {
+                ["RenderFarm:GrpcPort"] = grpcHole.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["RenderFarm:HttpPort"] = webHole.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            }, output);
+            using var scraper = new Scraper(server);
+            // Attempts back off to at most 30 s apart; the outage so far is about half a minute.
+            var scrape = await scraper.UntilAsync(
+                s => hosts.Values.All(h => s.Instance("Blender_Render", h, "0") is not null), TimeSpan.FromSeconds(40), "both reporting");
+            Assert.All(hosts.Values, h => Assert.Equal(0, scrape.Instance("Blender_Render", h, "0")));
+            Assert.All(hosts.Values, h => Assert.Equal(Frames, scrape.Instance("blender_frames_rendered_total", h, "0")));
+
+            foreach (var blender in held)
+            {
+                Assert.Equal(0, await blender.ReleaseAsync(BlenderDeadline));
+                var lines = blender.AddonLines();
+                Assert.Single(lines, l => l.Contains("cannot reach the server", StringComparison.Ordinal));
+                Assert.Single(lines, l => l.Contains("again (after", StringComparison.Ordinal));
+            }
+        }
+        finally
+        {
+            foreach (var blender in held)
+            {
+                await blender.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>The render's own duration (render_init to render_complete); the run is kept idle in <paramref name="held"/>, or ended.</summary>
+    private static async Task<double> RenderSecondsAsync(BlenderRun blender, List<BlenderRun>? held)
+    {
+        var init = await blender.EventTimeAsync("render_init", BlenderDeadline);
+        var complete = await blender.EventTimeAsync("render_complete", BlenderDeadline);
+        Assert.Equal(Frames, blender.RenderedFrames().Length);
+        if (held is not null)
+        {
+            held.Add(blender);
+        }
+        else
+        {
+            Assert.Equal(0, await blender.ReleaseAsync(BlenderDeadline));
+            await blender.DisposeAsync();
+        }
+
+        return complete - init;
+    }
+
+    /// <summary>Accepts every connection on a loopback port and never reads or writes a byte.</summary>
+    private sealed class Blackhole : IDisposable
+    {
+        private readonly TcpListener _listener = new(IPAddress.Any, 0);
+        private readonly List<Socket> _held = [];
+        private readonly CancellationTokenSource _stop = new();
+        private int _accepted;
+        private bool _disposed;
+
+        public Blackhole()
+        {
+            _listener.Start();
+            Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
+            _ = AcceptAsync();
+        }
+
+        public int Port { get; }
+
+        public int Accepted => Volatile.Read(ref _accepted);
+
+        public void Dispose()
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            _stop.Cancel();
+            _listener.Stop();
+            lock (_held)
+            {
+                foreach (var socket in _held)
+                {
+                    socket.Dispose();
+                }
+            }
+
+            _stop.Dispose();
+        }
+
+        private async Task AcceptAsync()
+        {
+            try
+            {
+                while (true)
+                {
+                    var socket = await _listener.AcceptSocketAsync(_stop.Token);
+                    Interlocked.Increment(ref _accepted);
+                    lock (_held)
+                    {
+                        _held.Add(socket);
+                    }
+                }
+            }
+            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                // Stopped.
+            }
+        }
+    }
+}
