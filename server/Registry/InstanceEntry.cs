@@ -20,6 +20,15 @@ public sealed class InstanceEntry
             : EncodeInfoLabels(key, report);
     }
 
+    private InstanceEntry(InstanceEntry entry, long lastSeenTimestamp)
+    {
+        Key = entry.Key;
+        Report = entry.Report;
+        LastSeenTimestamp = lastSeenTimestamp;
+        LastSeen = entry.LastSeen;
+        InfoLabelBytes = entry.InfoLabelBytes;
+    }
+
     public InstanceKey Key { get; }
 
     public InstanceReport Report { get; }
@@ -32,6 +41,9 @@ public sealed class InstanceEntry
 
     /// <summary>UTF-8 label text of <c>blender_instance_info</c>, kept while the values don't change.</summary>
     public byte[] InfoLabelBytes { get; }
+
+    /// <summary>The same entry with its TTL starting again at <paramref name="timestamp"/>.</summary>
+    internal InstanceEntry Renewed(long timestamp) => new(this, timestamp);
 
     private static bool SameInfo(InstanceReport a, InstanceReport b) =>
         a.BlenderVersion == b.BlenderVersion && a.AddonVersion == b.AddonVersion && a.Engine == b.Engine;

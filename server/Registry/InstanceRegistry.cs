@@ -99,6 +99,28 @@ public sealed class InstanceRegistry(IOptions<RenderFarmOptions> options, TimePr
         return new SignOffResult(SignOffOutcome.NotFound);
     }
 
+    /// <summary>
+    /// Starts every instance's TTL again now. For when time itself cannot be trusted (the
+    /// clock jumped, or the process was paused): better to keep the dead one TTL longer than
+    /// to expire the whole farm at once.
+    /// </summary>
+    /// <returns>The instances renewed.</returns>
+    public int RenewAll()
+    {
+        var now = timeProvider.GetTimestamp();
+        var renewed = 0;
+        foreach (var pair in _entries)
+        {
+            // A report that lands meanwhile renews the entry anyway.
+            if (_entries.TryUpdate(pair.Key, pair.Value.Renewed(now), pair.Value))
+            {
+                renewed++;
+            }
+        }
+
+        return renewed;
+    }
+
     /// <summary>Removes every instance whose last report is at least one TTL old.</summary>
     /// <returns>The instances removed.</returns>
     public IReadOnlyList<InstanceKey> RemoveExpired()
