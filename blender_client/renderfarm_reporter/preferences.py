@@ -42,6 +42,12 @@ class RenderFarmPreferences(bpy.types.AddonPreferences):
     token: bpy.props.StringProperty(
         name="Token", description="Bearer token, when the server requires one", subtype="PASSWORD",
         update=_reset_connection)
+    ca_file: bpy.props.StringProperty(
+        name="CA File",
+        description="PEM file of the CA that signed the server's certificate (grpcs:// and https:// only). "
+                    "Empty: the system's CAs",
+        subtype="FILE_PATH",
+        update=_reset_connection)
 
     def draw(self, _context):
         layout = self.layout

@@ -4,9 +4,13 @@ using RenderFarm.Testing;
 namespace RenderFarm.BlenderTests;
 
 /// <summary>Reads the server's /metrics the way Prometheus does, parsed strictly.</summary>
-public sealed class Scraper(ServerProcess server) : IDisposable
+public sealed class Scraper(ServerProcess server, HttpMessageHandler? handler = null) : IDisposable
 {
-    private readonly HttpClient _http = new() { BaseAddress = server.HttpAddress, Timeout = TimeSpan.FromSeconds(10) };
+    private readonly HttpClient _http = new(handler ?? new HttpClientHandler())
+    {
+        BaseAddress = server.HttpAddress,
+        Timeout = TimeSpan.FromSeconds(10),
+    };
 
     public async Task<Exposition> ScrapeAsync()
     {

@@ -24,9 +24,9 @@ def build_reporter(settings, blender_version, addon_version, log):
     """A Reporter, not yet started. Raises SlotError when no instance slot is free."""
     user_agent = f"renderfarm-reporter/{addon_version}"
     if settings.endpoint.transport == GRPC:
-        transport = grpc_native.NativeTransport(settings.endpoint, settings.token, user_agent)
+        transport = grpc_native.NativeTransport(settings.endpoint, settings.token, user_agent, settings.ca_file)
     else:
-        transport = GrpcWebTransport(settings.endpoint, settings.token, user_agent)
+        transport = GrpcWebTransport(settings.endpoint, settings.token, user_agent, settings.ca_file)
     identity = Identity(
         host=settings.host,
         instance=instance_name(settings),

@@ -21,6 +21,7 @@ ENVIRONMENT = {
     "RENDERFARM_HOST": "host",
     "RENDERFARM_INSTANCE": "instance",
     "RENDERFARM_TOKEN": "token",
+    "RENDERFARM_CA": "ca_file",
 }
 
 
@@ -48,11 +49,13 @@ class Settings:
     host: str
     instance: str | None  # None: a slot number is chosen (see instance_slot)
     token: str | None
+    ca_file: str | None = None  # PEM file of the CA that signed the server's certificate; None: the system's CAs
 
     def describe(self):
         """For the console: never shows the token itself."""
         token = "with a bearer token" if self.token else "without a token"
-        return f"{self.endpoint} ({'native gRPC' if self.endpoint.transport == GRPC else 'gRPC-Web'}, {token})"
+        ca = f", trusting the CA in {self.ca_file}" if self.ca_file else ""
+        return f"{self.endpoint} ({'native gRPC' if self.endpoint.transport == GRPC else 'gRPC-Web'}, {token}{ca})"
 
 
 def resolve(environ=None, preferences=None, grpc_available=False, hostname=None):
@@ -93,7 +96,20 @@ def resolve(environ=None, preferences=None, grpc_available=False, hostname=None)
     if token is not None and not all(" " < c < "\x7f" for c in token):
         raise ConfigError(f"{token_source}: a bearer token is printable ASCII without spaces")
 
-    return Settings(endpoint=endpoint, host=host, instance=instance, token=token)
+    ca_file, ca_source = setting("RENDERFARM_CA")
+    if ca_file is not None:
+        if not endpoint.tls:
+            raise ConfigError(f"{ca_source}: a CA only applies to TLS; use grpcs:// or https:// in RENDERFARM_SERVER "
+                              f"(it is {endpoint})")
+        ca_file = os.path.expanduser(ca_file)
+        try:
+            with open(ca_file, "rb") as pem:
+                if b"-----BEGIN CERTIFICATE-----" not in pem.read(1 << 20):
+                    raise ConfigError(f"{ca_source}: '{ca_file}' holds no PEM certificate")
+        except OSError as error:
+            raise ConfigError(f"{ca_source}: cannot read '{ca_file}' ({error.strerror or error})") from None
+
+    return Settings(endpoint=endpoint, host=host, instance=instance, token=token, ca_file=ca_file)
 
 
 def parse_server(text, transport="auto", grpc_available=False, source="RENDERFARM_SERVER"):

@@ -1,6 +1,12 @@
 """Native gRPC (HTTP/2) through grpcio, when this Python can import it."""
 
+import os
+
 from .status import RpcError, StatusCode
+
+# grpcio's core logs every failed TLS handshake to stderr, once per attempt; the reporter says
+# what matters once. An explicit GRPC_VERBOSITY still wins.
+os.environ.setdefault("GRPC_VERBOSITY", "NONE")
 
 try:
     import grpc
@@ -28,10 +34,14 @@ class NativeTransport:
         ("grpc.max_reconnect_backoff_ms", 1000),
     )
 
-    def __init__(self, endpoint, token=None, user_agent="renderfarm-reporter"):
+    def __init__(self, endpoint, token=None, user_agent="renderfarm-reporter", ca_file=None):
         if grpc is None:
             raise RuntimeError("grpcio is not importable")
         self._endpoint = endpoint
+        self._root_certificates = None
+        if ca_file:
+            with open(ca_file, "rb") as pem:
+                self._root_certificates = pem.read()
         self._metadata = (("authorization", f"Bearer {token}"),) if token else ()
         self._options = self._OPTIONS + (("grpc.primary_user_agent", user_agent),)
         self._channel = None
@@ -45,7 +55,11 @@ class NativeTransport:
             if code == grpc.StatusCode.UNAVAILABLE:
                 self.close()
             details = error.details() if callable(getattr(error, "details", None)) else str(error)
-            raise RpcError(StatusCode.of(code.value[0]) if code else StatusCode.UNKNOWN, details or "") from None
+            # grpcio tells a failed certificate check only in its text.
+            text = (details or "").lower()
+            untrusted = "certificate verify failed" in text or "certificate_verify_failed" in text
+            raise RpcError(StatusCode.of(code.value[0]) if code else StatusCode.UNKNOWN, details or "",
+                           untrusted_certificate=untrusted) from None
 
     def _method(self, method):
         if self._channel is None:
@@ -53,7 +67,7 @@ class NativeTransport:
             if ":" in self._endpoint.address:
                 target = f"[{self._endpoint.address}]:{self._endpoint.port}"
             if self._endpoint.tls:
-                self._channel = grpc.secure_channel(target, grpc.ssl_channel_credentials(), options=self._options)
+                self._channel = grpc.secure_channel(target, grpc.ssl_channel_credentials(root_certificates=self._root_certificates), options=self._options)
             else:
                 self._channel = grpc.insecure_channel(target, options=self._options)
             self._methods = {}

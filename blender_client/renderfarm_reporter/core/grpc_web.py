@@ -87,8 +87,9 @@ def parse_response(http_status, headers, body):
 class GrpcWebTransport:
     """Unary calls over one kept-alive HTTP/1.1 connection, reopened when it breaks."""
 
-    def __init__(self, endpoint, token=None, user_agent="renderfarm-reporter"):
+    def __init__(self, endpoint, token=None, user_agent="renderfarm-reporter", ca_file=None):
         self._endpoint = endpoint
+        self._ca_file = ca_file
         self._headers = {
             "content-type": CONTENT_TYPE,
             "accept": CONTENT_TYPE,
@@ -130,6 +131,9 @@ class GrpcWebTransport:
         except socket.timeout:
             self.close()
             raise RpcError(StatusCode.DEADLINE_EXCEEDED, f"no reply within {timeout:g} s") from None
+        except ssl.SSLCertVerificationError as error:
+            self.close()
+            raise RpcError(StatusCode.UNAVAILABLE, _describe(error), untrusted_certificate=True) from None
         except (OSError, http.client.HTTPException) as error:
             self.close()
             raise RpcError(StatusCode.UNAVAILABLE, _describe(error)) from None
@@ -142,7 +146,7 @@ class GrpcWebTransport:
             address, port = self._endpoint.address, self._endpoint.port
             if self._endpoint.tls:
                 self._connection = http.client.HTTPSConnection(
-                    address, port, timeout=timeout, context=ssl.create_default_context())
+                    address, port, timeout=timeout, context=ssl.create_default_context(cafile=self._ca_file))
             else:
                 self._connection = http.client.HTTPConnection(address, port, timeout=timeout)
         else:

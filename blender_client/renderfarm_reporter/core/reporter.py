@@ -152,7 +152,7 @@ class Reporter:
 
     def _failed(self, error):
         now = self._clock()
-        kind = error.code if error.needs_attention else "unreachable"
+        kind = ("certificate" if error.untrusted_certificate else error.code) if error.needs_attention else "unreachable"
         if kind != self._trouble:
             self._log(self._describe(error))
             if self._trouble is None:
@@ -164,6 +164,10 @@ class Reporter:
 
     def _describe(self, error):
         code = error.code
+        if error.untrusted_certificate:
+            return (f"RenderFarm: the server at {self._endpoint} presented a TLS certificate this Blender does not "
+                    f"trust ({error.message}); set RENDERFARM_CA or the add-on's CA File preference to the CA "
+                    "that signed it. Trying again every 30 s.")
         if code == StatusCode.UNAUTHENTICATED:
             return (f"RenderFarm: the server at {self._endpoint} refused the token ({error}); "
                     "set RENDERFARM_TOKEN or the add-on's Token preference. Trying again every 30 s.")

@@ -61,11 +61,14 @@ def from_http_status(http_status):
 class RpcError(Exception):
     """A call that did not succeed: its status code and the server's (or our) explanation."""
 
-    def __init__(self, code, message=""):
+    def __init__(self, code, message="", untrusted_certificate=False):
         super().__init__(f"{code.name}: {message}" if message else code.name)
         self.code = code
         self.message = message
+        # The server's TLS certificate failed verification: no retry helps until RENDERFARM_CA
+        # (or the server's certificate) changes.
+        self.untrusted_certificate = untrusted_certificate
 
     @property
     def needs_attention(self):
-        return self.code in NEEDS_ATTENTION
+        return self.untrusted_certificate or self.code in NEEDS_ATTENTION

@@ -1,0 +1,146 @@
+"""TLS on both transports with a CA the test makes (openssl): the right CA is trusted, a wrong
+one is refused and reported as an untrusted certificate, and RENDERFARM_CA is checked up front."""
+
+import http.server
+import ssl
+import subprocess
+import threading
+from concurrent import futures
+
+import pytest
+
+from renderfarm_reporter.core import grpc_native
+from renderfarm_reporter.core.config import ConfigError, Endpoint, resolve
+from renderfarm_reporter.core.grpc_web import GrpcWebTransport, frame
+from renderfarm_reporter.core.reporter import Identity, Reporter
+from renderfarm_reporter.core.status import RpcError
+
+REPORT = "/renderfarm.v1.Reporter/Report"
+REPLY = b"\x08\x01\x10\x88\x27"  # applied, heartbeat 5000 ms
+
+
+def _openssl(*arguments, cwd):
+    subprocess.run(["openssl", *arguments], cwd=cwd, check=True, capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory):
+    """Two CAs, and a server certificate for localhost and 127.0.0.1 signed by the first."""
+    folder = tmp_path_factory.mktemp("pki")
+    for ca in ("ca", "other-ca"):
+        _openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", f"/CN=RenderFarm test {ca}",
+                 "-keyout", f"{ca}.key", "-out", f"{ca}.pem", cwd=folder)
+    _openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout", "server.key",
+             "-out", "server.csr", cwd=folder)
+    (folder / "san.ext").write_text("subjectAltName=DNS:localhost,IP:127.0.0.1\n")
+    _openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+             "-days", "2", "-extfile", "san.ext", "-out", "server.pem", cwd=folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def grpc_web_server(pki):
+    """A TLS HTTP/1.1 server that answers every POST with one gRPC-Web reply and status OK."""
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self):  # noqa: N802 (http.server's naming)
+            self.rfile.read(int(self.headers["content-length"]))
+            trailers = b"grpc-status:0\r\n"
+            body = frame(REPLY) + b"\x80" + len(trailers).to_bytes(4, "big") + trailers
+            self.send_response(200)
+            self.send_header("content-type", "application/grpc-web+proto")
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *_args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(pki / "server.pem", pki / "server.key")
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server.server_address[1]
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def native_server(pki):
+    grpc = pytest.importorskip("grpc")
+    handler = grpc.method_handlers_generic_handler("renderfarm.v1.Reporter", {
+        "Report": grpc.unary_unary_rpc_method_handler(lambda request, context: REPLY),
+    })
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=2), handlers=[handler])
+    credentials = grpc.ssl_server_credentials([((pki / "server.key").read_bytes(), (pki / "server.pem").read_bytes())])
+    port = server.add_secure_port("127.0.0.1:0", credentials)
+    server.start()
+    yield port
+    server.stop(None)
+
+
+def _transport(kind, port, ca_file):
+    if kind == "grpc":
+        return grpc_native.NativeTransport(Endpoint("grpc", "localhost", port, True), ca_file=str(ca_file))
+    return GrpcWebTransport(Endpoint("grpc-web", "localhost", port, True), ca_file=str(ca_file))
+
+
+@pytest.fixture(params=["grpc", "grpc-web"])
+def tls_port(request, grpc_web_server, native_server):
+    return request.param, native_server if request.param == "grpc" else grpc_web_server
+
+
+def test_the_server_is_trusted_with_the_ca_that_signed_it(tls_port, pki):
+    kind, port = tls_port
+    transport = _transport(kind, port, pki / "ca.pem")
+    try:
+        assert transport.call(REPORT, b"", timeout=5) == REPLY
+    finally:
+        transport.close()
+
+
+def test_a_wrong_ca_is_refused_as_an_untrusted_certificate(tls_port, pki):
+    kind, port = tls_port
+    transport = _transport(kind, port, pki / "other-ca.pem")
+    try:
+        with pytest.raises(RpcError) as error:
+            transport.call(REPORT, b"", timeout=5)
+    finally:
+        transport.close()
+    assert error.value.untrusted_certificate
+    assert error.value.needs_attention
+
+
+def test_a_wrong_ca_is_said_once_naming_the_setting(tls_port, pki, clock):
+    kind, port = tls_port
+    lines = []
+    reporter = Reporter(_transport(kind, port, pki / "other-ca.pem"), Identity("tls-node", "0", "s", "3.4.1", "1.0.0"),
+                        f"tls://localhost:{port}", lines.append, clock=clock)
+    for _ in range(3):
+        reporter._report(reporter._latest)  # noqa: SLF001 (one attempt at a time, on the fake clock)
+        clock.advance(31)
+    reporter._transport.close()  # noqa: SLF001
+    assert len(lines) == 1
+    assert "RENDERFARM_CA" in lines[0]
+    assert "does not trust" in lines[0]
+
+
+def test_ca_setting_is_resolved_from_the_environment(pki):
+    settings = resolve({"RENDERFARM_SERVER": "https://farm:8443", "RENDERFARM_CA": str(pki / "ca.pem")}, hostname="node1")
+    assert settings.ca_file == str(pki / "ca.pem")
+    assert "trusting the CA" in settings.describe()
+
+
+def test_ca_without_tls_is_a_clear_error(pki):
+    with pytest.raises(ConfigError, match="RENDERFARM_CA: a CA only applies to TLS"):
+        resolve({"RENDERFARM_SERVER": "http://farm:8000", "RENDERFARM_CA": str(pki / "ca.pem")}, hostname="node1")
+
+
+def test_missing_or_non_pem_ca_file_is_a_clear_error(pki):
+    with pytest.raises(ConfigError, match="RENDERFARM_CA: cannot read"):
+        resolve({"RENDERFARM_SERVER": "grpcs://farm", "RENDERFARM_CA": str(pki / "missing.pem")},
+                grpc_available=True, hostname="node1")
+    with pytest.raises(ConfigError, match="holds no PEM certificate"):
+        resolve({"RENDERFARM_SERVER": "grpcs://farm", "RENDERFARM_CA": str(pki / "san.ext")},
+                grpc_available=True, hostname="node1")
