@@ -19,8 +19,17 @@ public sealed partial class ListenPorts(ILogger<ListenPorts> logger)
 
     public int HttpPort => _http?.IPEndPoint?.Port ?? 0;
 
+    /// <summary>Concurrent calls on one HTTP/2 connection (Kestrel's default, stated so it stays deliberate).</summary>
+    public const int MaxStreamsPerConnection = 100;
+
     public void Configure(KestrelServerOptions kestrel, RenderFarmOptions options, IConfiguration configuration)
     {
+        kestrel.AddServerHeader = false;
+        // Request bodies are left to gRPC's own message limit (RenderFarmExtensions.MaxReceiveMessageSize),
+        // which refuses an oversized message from its length prefix with RESOURCE_EXHAUSTED.
+        kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+        kestrel.Limits.Http2.MaxStreamsPerConnection = MaxStreamsPerConnection;
+
         var tls = !string.IsNullOrEmpty(configuration[DefaultCertificateKey]);
         kestrel.ListenAnyIP(options.GrpcPort, listen =>
         {

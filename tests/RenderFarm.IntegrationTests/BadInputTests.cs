@@ -66,6 +66,22 @@ public class BadInputTests(ServerFixture fixture) : IClassFixture<ServerFixture>
     }
 
     [Fact]
+    public async Task Two_megabyte_grpc_web_frame_is_refused_and_the_server_keeps_serving()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/renderfarm.v1.Reporter/Report")
+        {
+            Content = new ByteArrayContent(RawGrpc.Frame(new byte[2 * 1024 * 1024])),
+        };
+        request.Content.Headers.ContentType = new("application/grpc-web");
+
+        using var response = await _farm.Http.SendAsync(request);
+
+        var status = response.Headers.TryGetValues("grpc-status", out var values) ? values.Single() : TrailerStatus(response);
+        Assert.Equal(((int)StatusCode.ResourceExhausted).ToString(System.Globalization.CultureInfo.InvariantCulture), status);
+        Assert.True((await _farm.Native.ReportAsync(Farm.Report(Host, instance: "after-big-body"))).Applied);
+    }
+
+    [Fact]
     public async Task Garbage_body_over_grpc_web_gets_an_error_status_not_a_crash()
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/renderfarm.v1.Reporter/Report")
