@@ -1,3 +1,4 @@
+using Grpc.AspNetCore.Server.Model;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -35,6 +36,7 @@ public static class RenderFarmExtensions
 
         services.AddSingleton<TokenStore>();
         services.AddSingleton<BearerTokenInterceptor>();
+        services.AddSingleton<IServiceMethodProvider<ReporterService>, ReporterMethods>();
         services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = MaxReceiveMessageSize)
             .AddServiceOptions<ReporterService>(reporter => reporter.Interceptors.Add<BearerTokenInterceptor>());
         services.AddGrpcHealthChecks()

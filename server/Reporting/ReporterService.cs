@@ -5,13 +5,15 @@ using RenderFarm.Server.Registry;
 
 namespace RenderFarm.Server.Reporting;
 
-/// <summary>The gRPC face of the registry, for native gRPC and gRPC-Web alike.</summary>
+/// <summary>
+/// The gRPC face of the registry, for native gRPC and gRPC-Web alike. Bound by
+/// <see cref="ReporterMethods"/> rather than the generated base class, for strict request parsing.
+/// </summary>
 public sealed class ReporterService(InstanceRegistry registry, IOptions<RenderFarmOptions> options)
-    : Reporter.ReporterBase
 {
     private readonly uint _heartbeatMs = (uint)options.Value.HeartbeatInterval.TotalMilliseconds;
 
-    public override Task<ReportReply> Report(ReportRequest request, ServerCallContext context)
+    public Task<ReportReply> Report(ReportRequest request, ServerCallContext context)
     {
         var result = registry.Apply(ToDomain(request));
         return result.Outcome switch
@@ -23,7 +25,7 @@ public sealed class ReporterService(InstanceRegistry registry, IOptions<RenderFa
         };
     }
 
-    public override Task<SignOffReply> SignOff(SignOffRequest request, ServerCallContext context)
+    public Task<SignOffReply> SignOff(SignOffRequest request, ServerCallContext context)
     {
         var result = registry.SignOff(request.Host, request.Instance, request.SessionId);
         return result.Outcome == SignOffOutcome.Invalid

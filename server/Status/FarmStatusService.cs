@@ -5,10 +5,13 @@ using RenderFarm.Server.Registry;
 
 namespace RenderFarm.Server.NodeStatus;
 
-/// <summary>The gRPC face of the status API, for native gRPC and gRPC-Web alike.</summary>
-public sealed class FarmStatusService(FarmStatusReader reader) : FarmStatus.FarmStatusBase
+/// <summary>
+/// The gRPC face of the status API, for native gRPC and gRPC-Web alike. Bound by
+/// <see cref="FarmStatusMethods"/> for strict request parsing.
+/// </summary>
+public sealed class FarmStatusService(FarmStatusReader reader)
 {
-    public override Task<ListInstancesReply> ListInstances(ListInstancesRequest request, ServerCallContext context)
+    public Task<ListInstancesReply> ListInstances(ListInstancesRequest request, ServerCallContext context)
     {
         if (!string.IsNullOrEmpty(request.Host))
         {
@@ -23,7 +26,7 @@ public sealed class FarmStatusService(FarmStatusReader reader) : FarmStatus.Farm
         return Task.FromResult(reply);
     }
 
-    public override Task<Contracts.V1.InstanceStatus> GetInstance(GetInstanceRequest request, ServerCallContext context)
+    public Task<Contracts.V1.InstanceStatus> GetInstance(GetInstanceRequest request, ServerCallContext context)
     {
         ThrowIfInvalid(ReportRules.IdentityError("host", request.Host) ?? ReportRules.IdentityError("instance", request.Instance));
         var status = reader.Find(request.Host, request.Instance)

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Grpc.AspNetCore.Server.Model;
 
 namespace RenderFarm.Server.NodeStatus;
 
@@ -10,6 +11,7 @@ public static class NodeStatusExtensions
     public static IServiceCollection AddNodeStatus(this IServiceCollection services)
     {
         services.AddSingleton<FarmStatusReader>();
+        services.AddSingleton<IServiceMethodProvider<FarmStatusService>, FarmStatusMethods>();
         // Numbers are numbers: the web defaults would also read them from strings, and say so in the schema.
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
         services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>

@@ -78,6 +78,9 @@ public partial class FuzzTests(ITestOutputHelper output)
         Assert.False(server.HasExited);
         Assert.True(sent > 50, $"only {sent} requests sent");
         Assert.DoesNotContain(statuses.Keys, s => s.EndsWith("InternalServerError", StringComparison.Ordinal));
+        // An unparsable message is the caller's error, named as such, and costs the log nothing.
+        Assert.DoesNotContain("Unknown", statuses.Keys);
+        Assert.DoesNotContain(server.Log, line => line.Contains("fail:", StringComparison.Ordinal));
         Assert.Equal(MaxInstances, distinct + (await farm.ScrapeAsync()).Series("Blender_Render").Count(s => s.Label("host") != "flood"));
 
         var text = await farm.ScrapeTextAsync();
