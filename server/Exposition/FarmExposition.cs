@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Pipelines;
 using RenderFarm.Server.Registry;
 
@@ -21,29 +22,64 @@ public static class FarmExposition
     public static async Task WriteAsync(PipeWriter writer, InstanceRegistry registry, CancellationToken cancellationToken)
     {
         var entries = registry.Entries.ToArray();
-        var buffer = new ExpositionBuffer(writer);
+        var metrics = InstanceMetric.All;
+        var count = entries.Length;
 
-        foreach (var metric in InstanceMetric.All)
+        // The text format groups samples by family, so every entry is visited once per family.
+        // Entries are scattered over the heap: reading each one once into flat arrays, then
+        // writing the families from those, keeps a 100k-instance scrape out of cache misses.
+        var values = ArrayPool<double>.Shared.Rent(count * metrics.Count);
+        var present = ArrayPool<bool>.Shared.Rent(count * metrics.Count);
+        var labels = ArrayPool<byte[]>.Shared.Rent(count);
+        var infoLabels = ArrayPool<byte[]>.Shared.Rent(count);
+        try
         {
-            buffer.Write(metric.Header);
-            foreach (var entry in entries)
+            var rendering = 0;
+            for (var i = 0; i < count; i++)
             {
-                if (metric.Value(entry) is { } value)
+                var entry = entries[i];
+                labels[i] = entry.Key.LabelBytes;
+                infoLabels[i] = entry.InfoLabelBytes;
+                rendering += entry.Report.Rendering ? 1 : 0;
+                for (var m = 0; m < metrics.Count; m++)
                 {
-                    buffer.Sample(metric.Name, metric.UsesInfoLabels ? entry.InfoLabelBytes : entry.Key.LabelBytes, value);
-                    await buffer.FlushIfFullAsync(cancellationToken);
+                    var value = metrics[m].Value(entry);
+                    present[(m * count) + i] = value.HasValue;
+                    values[(m * count) + i] = value.GetValueOrDefault();
                 }
             }
-        }
 
-        var rendering = entries.Count(e => e.Report.Rendering);
-        buffer.Write(InstancesHeader);
-        buffer.Sample("renderfarm_instances"u8, "state=\"rendering\""u8, rendering);
-        buffer.Sample("renderfarm_instances"u8, "state=\"idle\""u8, entries.Length - rendering);
-        buffer.Write(ExpiredHeader);
-        buffer.Sample("renderfarm_instances_expired_total"u8, default, registry.ExpiredTotal);
-        buffer.Write(SignedOffHeader);
-        buffer.Sample("renderfarm_instances_signed_off_total"u8, default, registry.SignedOffTotal);
-        await buffer.FlushAsync(cancellationToken);
+            var buffer = new ExpositionBuffer(writer);
+            for (var m = 0; m < metrics.Count; m++)
+            {
+                var metric = metrics[m];
+                var metricLabels = metric.UsesInfoLabels ? infoLabels : labels;
+                buffer.Write(metric.Header);
+                for (int i = 0, at = m * count; i < count; i++, at++)
+                {
+                    if (present[at])
+                    {
+                        buffer.Sample(metric.Name, metricLabels[i], values[at]);
+                        await buffer.FlushIfFullAsync(cancellationToken);
+                    }
+                }
+            }
+
+            buffer.Write(InstancesHeader);
+            buffer.Sample("renderfarm_instances"u8, "state=\"rendering\""u8, rendering);
+            buffer.Sample("renderfarm_instances"u8, "state=\"idle\""u8, count - rendering);
+            buffer.Write(ExpiredHeader);
+            buffer.Sample("renderfarm_instances_expired_total"u8, default, registry.ExpiredTotal);
+            buffer.Write(SignedOffHeader);
+            buffer.Sample("renderfarm_instances_signed_off_total"u8, default, registry.SignedOffTotal);
+            await buffer.FlushAsync(cancellationToken);
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(values);
+            ArrayPool<bool>.Shared.Return(present);
+            ArrayPool<byte[]>.Shared.Return(labels, clearArray: true);
+            ArrayPool<byte[]>.Shared.Return(infoLabels, clearArray: true);
+        }
     }
 }
