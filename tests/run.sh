@@ -10,8 +10,9 @@ results="$root/tests/.results"
 rm -rf "$results"
 mkdir -p "$results"
 
-# Debian packages the suites run against: promtool, Blender, the Python side of the add-on tests.
-debian_packages=(prometheus blender python3-pytest python3-protobuf python3-grpcio protobuf-compiler)
+# Debian packages the suites run against: promtool, Blender, the Python side of the add-on tests,
+# Pushgateway for the benchmark smoke run.
+debian_packages=(prometheus prometheus-pushgateway blender python3-pytest python3-protobuf python3-grpcio protobuf-compiler)
 
 install_missing_debian_packages() {
     local missing=()
