@@ -11,6 +11,13 @@ const string Usage = """
       --note TEXT     a line put at the top of the results file
     """;
 
+if (typeof(BenchmarkRun).Assembly.GetCustomAttribute<DebuggableAttribute>()?.IsJITOptimizerDisabled == true)
+{
+    // The servers it starts are built in the same configuration.
+    Console.Error.WriteLine("error: run the benchmark from a Release build (dotnet run -c Release); a Debug build measures unoptimised code");
+    return 2;
+}
+
 try
 {
     var options = new CommandLine(args, ["--output", "--note"], ["--quick", "--help"]);

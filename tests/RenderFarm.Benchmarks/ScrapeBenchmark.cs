@@ -86,32 +86,48 @@ public static class ScrapeBenchmark
         }
     }
 
-    /// <summary>Checks the scrape holds exactly <paramref name="expected"/> instances, parsing it strictly where that stays quick.</summary>
+    /// <summary>
+    /// Waits until the scrape holds exactly <paramref name="expected"/> instances, parsing it strictly
+    /// where that stays quick. Pushgateway without its consistency check answers a push before
+    /// storing it, so its last pushes can take a moment to show.
+    /// </summary>
     private static async Task RequireInstancesAsync(ScrapeClient scrape, string perInstancePrefix, int expected, bool strict,
         CancellationToken cancellationToken)
     {
-        int found;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var found = await CountAsync(scrape, perInstancePrefix, strict, cancellationToken);
+            if (found == expected)
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"/metrics holds {found} series {perInstancePrefix.TrimEnd('{')}, expected {expected}");
+            }
+
+            await Task.Delay(200, cancellationToken);
+        }
+    }
+
+    private static async Task<int> CountAsync(ScrapeClient scrape, string perInstancePrefix, bool strict, CancellationToken cancellationToken)
+    {
         if (strict)
         {
-            var exposition = Exposition.Parse(await scrape.TextAsync(cancellationToken));
-            found = exposition.Series(perInstancePrefix.TrimEnd('{')).Count();
-        }
-        else
-        {
-            found = 0;
-            await scrape.StreamAsync((line, _) =>
-            {
-                if (line.StartsWith(perInstancePrefix, StringComparison.Ordinal))
-                {
-                    found++;
-                }
-            }, cancellationToken);
+            return Exposition.Parse(await scrape.TextAsync(cancellationToken)).Series(perInstancePrefix.TrimEnd('{')).Count();
         }
 
-        if (found != expected)
+        var found = 0;
+        await scrape.StreamAsync((line, _) =>
         {
-            throw new InvalidOperationException($"/metrics holds {found} series {perInstancePrefix.TrimEnd('{')}, expected {expected}");
-        }
+            if (line.StartsWith(perInstancePrefix, StringComparison.Ordinal))
+            {
+                found++;
+            }
+        }, cancellationToken);
+        return found;
     }
 
     private static async Task<ScrapeFigure> TimeScrapesAsync(ScrapeClient scrape, int instances, int repeats,
