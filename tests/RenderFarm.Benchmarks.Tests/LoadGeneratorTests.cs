@@ -29,7 +29,7 @@ public class LoadGeneratorTests(ITestOutputHelper output)
 
         output.WriteLine(result.ToString());
         Assert.Equal(0, result.Errors);
-        Assert.True(result.Calls > Short.Instances, $"only {result.Calls} calls");
+        Assert.True(result.Calls > 0, "no call was measured after the instances reported once");
         Assert.InRange(result.P50, TimeSpan.FromTicks(1), result.P99);
         var scrape = await ScrapeAsync(server);
         Assert.Equal(Short.Instances, scrape.Series("Blender_Render").Count());

@@ -89,7 +89,8 @@ public static class FarmLoad
                         continue;
                     }
 
-                    if (measuring && Volatile.Read(ref phase) == Measuring)
+                    // A call belongs to the measurement when it started inside it, however late it ends.
+                    if (measuring)
                     {
                         recorded.Add(Stopwatch.GetTimestamp() - start);
                         Interlocked.Increment(ref calls);
@@ -108,8 +109,8 @@ public static class FarmLoad
         Volatile.Write(ref phase, Measuring);
         await Task.Delay(settings.Duration, cancellationToken);
         Volatile.Write(ref phase, Stopping);
-        var elapsed = measured.Elapsed;
         await Task.WhenAll(workers);
+        var elapsed = measured.Elapsed;
 
         var all = latencies.SelectMany(list => list ?? []).ToArray();
         Array.Sort(all);
