@@ -21,29 +21,82 @@ public static class FarmExposition
     public static async Task WriteAsync(PipeWriter writer, InstanceRegistry registry, CancellationToken cancellationToken)
     {
         var entries = registry.Entries.ToArray();
+        var metrics = InstanceMetric.All;
+        var count = entries.Length;
         var buffer = new ExpositionBuffer(writer);
 
-        foreach (var metric in InstanceMetric.All)
+        // The text format groups samples by family, so every entry is needed once per family.
+        // Entries lie scattered over the heap: one pass reads each of them into flat arrays
+        // and the later families are written from those, which keeps a large scrape out of
+        // cache misses. That pass writes the first family (the render state) as it goes, so
+        // the scrape starts flowing at once.
+        var rest = metrics.Count - 1;
+        var snapshot = ScrapeSnapshot.Rent(count, rest);
+        int rendering;
+        try
         {
-            buffer.Write(metric.Header);
-            foreach (var entry in entries)
-            {
-                if (metric.Value(entry) is { } value)
-                {
-                    buffer.Sample(metric.Name, metric.UsesInfoLabels ? entry.InfoLabelBytes : entry.Key.LabelBytes, value);
-                    await buffer.FlushIfFullAsync(cancellationToken);
-                }
-            }
+            rendering = await WriteFamiliesAsync(buffer, entries, metrics, snapshot, cancellationToken);
+        }
+        finally
+        {
+            snapshot.Return(count);
         }
 
-        var rendering = entries.Count(e => e.Report.Rendering);
         buffer.Write(InstancesHeader);
         buffer.Sample("renderfarm_instances"u8, "state=\"rendering\""u8, rendering);
-        buffer.Sample("renderfarm_instances"u8, "state=\"idle\""u8, entries.Length - rendering);
+        buffer.Sample("renderfarm_instances"u8, "state=\"idle\""u8, count - rendering);
         buffer.Write(ExpiredHeader);
         buffer.Sample("renderfarm_instances_expired_total"u8, default, registry.ExpiredTotal);
         buffer.Write(SignedOffHeader);
         buffer.Sample("renderfarm_instances_signed_off_total"u8, default, registry.SignedOffTotal);
         await buffer.FlushAsync(cancellationToken);
+    }
+
+    /// <returns>How many instances are rendering.</returns>
+    private static async Task<int> WriteFamiliesAsync(ExpositionBuffer buffer, InstanceEntry[] entries,
+        IReadOnlyList<InstanceMetric> metrics, ScrapeSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        var count = entries.Length;
+        var rest = metrics.Count - 1;
+        var (values, present, labels, infoLabels) = (snapshot.Values, snapshot.Present, snapshot.Labels, snapshot.InfoLabels);
+        var rendering = 0;
+        var first = metrics[0];
+        buffer.Write(first.Header);
+        for (var i = 0; i < count; i++)
+        {
+            var entry = entries[i];
+            labels[i] = entry.Key.LabelBytes;
+            infoLabels[i] = entry.InfoLabelBytes;
+            rendering += entry.Report.Rendering ? 1 : 0;
+            for (var m = 0; m < rest; m++)
+            {
+                var value = metrics[m + 1].Value(entry);
+                present[(m * count) + i] = value.HasValue;
+                values[(m * count) + i] = value.GetValueOrDefault();
+            }
+
+            if (first.Value(entry) is { } firstValue)
+            {
+                buffer.Sample(first.Name, first.UsesInfoLabels ? infoLabels[i] : labels[i], firstValue);
+                await buffer.FlushIfFullAsync(cancellationToken);
+            }
+        }
+
+        for (var m = 0; m < rest; m++)
+        {
+            var metric = metrics[m + 1];
+            var metricLabels = metric.UsesInfoLabels ? infoLabels : labels;
+            buffer.Write(metric.Header);
+            for (int i = 0, at = m * count; i < count; i++, at++)
+            {
+                if (present[at])
+                {
+                    buffer.Sample(metric.Name, metricLabels[i], values[at]);
+                    await buffer.FlushIfFullAsync(cancellationToken);
+                }
+            }
+        }
+
+        return rendering;
     }
 }

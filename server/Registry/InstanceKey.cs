@@ -5,16 +5,16 @@ namespace RenderFarm.Server.Registry;
 
 /// <summary>
 /// Identity of one Blender instance: the <c>host</c> and <c>instance</c> labels.
-/// Carries its label text pre-encoded because every scrape writes it once per metric.
+/// Carries its label text encoded once, because every scrape writes it once per metric.
 /// </summary>
 public sealed class InstanceKey : IEquatable<InstanceKey>
 {
+    private byte[]? _labelBytes;
+
     public InstanceKey(string host, string instance)
     {
         Host = host;
         Instance = instance;
-        LabelBytes = Encoding.UTF8.GetBytes(
-            $"host=\"{LabelText.Escape(host)}\",instance=\"{LabelText.Escape(instance)}\"");
     }
 
     public string Host { get; }
@@ -22,7 +22,12 @@ public sealed class InstanceKey : IEquatable<InstanceKey>
     public string Instance { get; }
 
     /// <summary>UTF-8 of <c>host="…",instance="…"</c>, escaped for the exposition format.</summary>
-    public byte[] LabelBytes { get; }
+    /// <remarks>
+    /// Made on first use: every report builds a key to look its entry up, and only the key
+    /// of a new instance is stored and ever written. Two threads may both make it; they make the same bytes.
+    /// </remarks>
+    public byte[] LabelBytes => _labelBytes ??= Encoding.UTF8.GetBytes(
+        $"host=\"{LabelText.Escape(Host)}\",instance=\"{LabelText.Escape(Instance)}\"");
 
     public bool Equals(InstanceKey? other) =>
         other is not null && string.Equals(Host, other.Host, StringComparison.Ordinal)

@@ -1,0 +1,52 @@
+namespace RenderFarm.Server.Exposition;
+
+/// <summary>
+/// Flat arrays a scrape reads the entries into before writing the families from them.
+/// One set is kept between scrapes: at 100k instances it is about 9 MB, which allocated
+/// afresh on every scrape would churn the large-object heap and swell the resident set.
+/// </summary>
+internal sealed class ScrapeSnapshot
+{
+    private static ScrapeSnapshot? _spare;
+
+    private ScrapeSnapshot(int capacity, int families)
+    {
+        Capacity = capacity;
+        Values = GC.AllocateUninitializedArray<double>(capacity * families);
+        Present = GC.AllocateUninitializedArray<bool>(capacity * families);
+        Labels = new byte[capacity][];
+        InfoLabels = new byte[capacity][];
+    }
+
+    public int Capacity { get; }
+
+    /// <summary>Family-major: the value of family <c>m</c> for entry <c>i</c> is at <c>m * count + i</c>.</summary>
+    public double[] Values { get; }
+
+    public bool[] Present { get; }
+
+    public byte[][] Labels { get; }
+
+    public byte[][] InfoLabels { get; }
+
+    /// <summary>The kept set when it is free and large enough, else a new one (concurrent scrapes each get their own).</summary>
+    public static ScrapeSnapshot Rent(int count, int families)
+    {
+        var spare = Interlocked.Exchange(ref _spare, null);
+        return spare is not null && spare.Capacity >= count && spare.Values.Length == spare.Capacity * families
+            ? spare
+            : new ScrapeSnapshot(Math.Max(count, 64), families);
+    }
+
+    /// <summary>Keeps this set for the next scrape, unless it is far larger than the farm has become.</summary>
+    public void Return(int count)
+    {
+        // Label arrays of instances that leave must not be kept alive by a spare.
+        Array.Clear(Labels, 0, Math.Min(count, Capacity));
+        Array.Clear(InfoLabels, 0, Math.Min(count, Capacity));
+        if (Capacity <= Math.Max(4 * count, 1024))
+        {
+            Volatile.Write(ref _spare, this);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+using Xunit.Abstractions;
+
+namespace RenderFarm.Benchmarks.Tests;
+
+public class BenchmarkSmokeTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Quick_run_measures_every_figure_and_writes_the_results_file()
+    {
+        var log = new StringWriter();
+
+        var results = await BenchmarkRun.RunAsync(BenchmarkSettings.Quick, log, CancellationToken.None);
+
+        output.WriteLine(log.ToString());
+        output.WriteLine(results.ToTable());
+        var ingest = results.Ingest;
+        foreach (var side in new[] { ingest.Ours, ingest.DoNothing, ingest.PushgatewayFastest, ingest.PushgatewayShipped })
+        {
+            Assert.True(side.Result.Calls > 0, $"{side.Name} took no calls");
+            Assert.Equal(0, side.Result.Errors);
+        }
+
+        Assert.Equal(BenchmarkSettings.Quick.ScrapeSizes, results.Sizes.Ours.Select(f => f.Instances));
+        Assert.Equal(BenchmarkSettings.Quick.ScrapeSizes, results.Sizes.Pushgateway.Select(f => f.Instances));
+        Assert.All(results.Sizes.Ours.Concat(results.Sizes.Pushgateway), f => Assert.True(f.Bytes > 0 && f.Median > TimeSpan.Zero));
+        // More instances, more text: the sizes must grow with the farm.
+        Assert.True(results.Sizes.Ours[^1].Bytes > results.Sizes.Ours[0].Bytes * 5);
+        Assert.InRange(results.Sizes.Memory.HeapPerInstance, 1, 64 * 1024);
+        Assert.Equal(BenchmarkSettings.Quick.VisibilitySamples, results.Sizes.Visibility.Samples);
+        Assert.True(results.Sizes.Visibility.P50 > TimeSpan.Zero);
+        Assert.Equal(0, results.Expiry.Early);
+        Assert.Equal(0, results.Expiry.NeverGone);
+
+        var rows = results.Rows();
+        Assert.Contains(rows, r => r.Measure.StartsWith("Ingest reports/s", StringComparison.Ordinal) && r.Reference.Contains("do-nothing", StringComparison.Ordinal));
+        Assert.Contains(rows, r => r.Measure.StartsWith("Managed heap per instance", StringComparison.Ordinal));
+        Assert.Contains(rows, r => r.Measure.StartsWith("Resident memory per instance", StringComparison.Ordinal));
+        Assert.Contains(rows, r => r.Measure.StartsWith("Visibility", StringComparison.Ordinal));
+        Assert.Contains(rows, r => r.Measure.StartsWith("Expiry", StringComparison.Ordinal));
+        var markdown = results.ToMarkdown("smoke run");
+        Assert.Contains("> smoke run", markdown, StringComparison.Ordinal);
+        Assert.Contains(results.Machine.Cpu, markdown, StringComparison.Ordinal);
+        Assert.Contains(results.Machine.DotNet, markdown, StringComparison.Ordinal);
+        Assert.Contains("## What limits each figure", markdown, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,183 @@
+using System.Globalization;
+using System.Text;
+
+namespace RenderFarm.Benchmarks;
+
+/// <summary>One line of the comparison table: our figure, what it is compared with, and the target.</summary>
+public sealed record ComparisonRow(string Measure, string Ours, string Reference, string Ratio, string Target, bool? Met);
+
+/// <summary>Everything one benchmark run measured, and how it reads as a table and as the results file.</summary>
+public sealed record BenchmarkResults(
+    Machine Machine, string PushgatewayVersion, BenchmarkSettings Settings, IngestResults Ingest, SizeResults Sizes,
+    ExpiryFigure Expiry, DateTimeOffset Started, TimeSpan Took)
+{
+    private const double KiB = 1024;
+
+    public IReadOnlyList<ComparisonRow> Rows()
+    {
+        var rows = new List<ComparisonRow>();
+        var ingest = Ingest;
+        var workload = $"{Size(Settings.IngestInstances)} instances, {Settings.Concurrency} in flight";
+        var ours = ingest.Ours.Result;
+        rows.Add(new($"Ingest reports/s ({workload})", Rate(ours.CallsPerSecond),
+            $"do-nothing server {Rate(ingest.DoNothing.Result.CallsPerSecond)}",
+            Times(ours.CallsPerSecond / ingest.DoNothing.Result.CallsPerSecond), "≥ 0.80×",
+            ours.CallsPerSecond >= 0.8 * ingest.DoNothing.Result.CallsPerSecond));
+        rows.Add(new("Ingest reports/s against Pushgateway, fastest", Rate(ours.CallsPerSecond),
+            $"{ingest.PushgatewayFastest.Name} {Rate(ingest.PushgatewayFastest.Result.CallsPerSecond)}",
+            Times(ours.CallsPerSecond / ingest.PushgatewayFastest.Result.CallsPerSecond), "≥ 2×",
+            ours.CallsPerSecond >= 2 * ingest.PushgatewayFastest.Result.CallsPerSecond));
+        rows.Add(new("Ingest reports/s against Pushgateway, as shipped", Rate(ours.CallsPerSecond),
+            $"{ingest.PushgatewayShipped.Name} {Rate(ingest.PushgatewayShipped.Result.CallsPerSecond)}",
+            Times(ours.CallsPerSecond / ingest.PushgatewayShipped.Result.CallsPerSecond), "", null));
+        rows.Add(new("Ingest latency p50 / p99", Latency(ours),
+            $"do-nothing {Latency(ingest.DoNothing.Result)}; Pushgateway fastest {Latency(ingest.PushgatewayFastest.Result)}",
+            Times(ours.P99 / ingest.DoNothing.Result.P99) + " (p99)", "", null));
+
+        foreach (var (o, p) in Sizes.Ours.Zip(Sizes.Pushgateway))
+        {
+            var limit = o.Instances switch
+            {
+                10_000 => TimeSpan.FromMilliseconds(50),
+                100_000 => TimeSpan.FromMilliseconds(500),
+                _ => (TimeSpan?)null,
+            };
+            var target = limit is { } l ? $"≤ {l.TotalMilliseconds:F0} ms, faster than Pushgateway" : "faster than Pushgateway";
+            rows.Add(new($"Scrape time, {Size(o.Instances)} instances (median)", Ms(o.Median), $"Pushgateway {Ms(p.Median)}",
+                Faster(p.Median / o.Median), target, o.Median < p.Median && (limit is null || o.Median <= limit)));
+            rows.Add(new($"Scrape size, {Size(o.Instances)} instances", Bytes(o.Bytes), $"Pushgateway {Bytes(p.Bytes)}",
+                Times((double)o.Bytes / p.Bytes), "", null));
+        }
+
+        var memory = Sizes.Memory;
+        rows.Add(new($"Managed heap per instance, {Size(memory.Instances)} instances, after full GC", Bytes(memory.HeapPerInstance), "", "",
+            "≤ 2 KiB", memory.HeapPerInstance <= 2 * KiB));
+        rows.Add(new($"Resident memory per instance, {Size(memory.Instances)} instances, after full GC", Bytes(memory.RssPerInstance), "", "",
+            "≤ 2 KiB", memory.RssPerInstance <= 2 * KiB));
+
+        var visibility = Sizes.Visibility;
+        rows.Add(new($"Visibility, reply to /metrics, {Size(visibility.Instances)} instances (p50 / p99)",
+            $"{Ms(visibility.P50)} / {Ms(visibility.P99)}", "", "", "p99 ≤ 5 ms", visibility.P99 <= TimeSpan.FromMilliseconds(5)));
+        rows.Add(new($"Expiry, time past TTL until gone, {Size(Expiry.Instances)} instances (p50 / p99 / max)",
+            $"{Ms(Expiry.P50)} / {Ms(Expiry.P99)} / {Ms(Expiry.Max)}", "", "", "≤ 1 s, none early",
+            Expiry.Max <= TimeSpan.FromSeconds(1) && Expiry.Early == 0 && Expiry.NeverGone == 0));
+        return rows;
+    }
+
+    /// <summary>The comparison as an aligned plain-text table, for the terminal.</summary>
+    public string ToTable()
+    {
+        string[] header = ["measure", "RenderFarm", "compared with", "ratio", "target", "met"];
+        var cells = Rows().Select(r => new[] { r.Measure, r.Ours, r.Reference, r.Ratio, r.Target, Met(r.Met) }).Prepend(header).ToList();
+        var widths = Enumerable.Range(0, header.Length).Select(c => cells.Max(row => row[c].Length)).ToArray();
+        var text = new StringBuilder();
+        foreach (var row in cells)
+        {
+            text.AppendLine(string.Join("  ", row.Select((cell, c) => cell.PadRight(widths[c]))).TrimEnd());
+        }
+
+        return text.ToString();
+    }
+
+    public string ToMarkdown(string? note)
+    {
+        var m = new StringBuilder();
+        m.AppendLine("# RenderFarm benchmark results").AppendLine();
+        if (!string.IsNullOrWhiteSpace(note))
+        {
+            m.AppendLine($"> {note.Trim()}").AppendLine();
+        }
+
+        m.AppendLine("Written by `dotnet run --project tests/RenderFarm.Benchmarks -c Release`, which runs every measure below")
+            .AppendLine("in one go, the generator on the same machine as the servers. Each comparison is made side by side")
+            .AppendLine("in the same run and given as a ratio, which moves less from machine to machine than the times do.")
+            .AppendLine();
+        m.AppendLine($"Run {Started:yyyy-MM-dd HH:mm} UTC, took {Took.TotalMinutes:F1} min.").AppendLine();
+
+        m.AppendLine("## Machine").AppendLine();
+        m.AppendLine("| CPU | cores | memory | OS | .NET | Pushgateway | load average at start |");
+        m.AppendLine("|---|---|---|---|---|---|---|");
+        m.AppendLine($"| {Machine.Cpu} | {Machine.Cores} | {Machine.Memory} | {Machine.OperatingSystem} | {Machine.DotNet} | {PushgatewayVersion} | {Machine.LoadAverage} |");
+        m.AppendLine();
+
+        m.AppendLine("## Against the targets").AppendLine();
+        m.AppendLine("| measure | RenderFarm | compared with | ratio | target | met |");
+        m.AppendLine("|---|---|---|---|---|---|");
+        foreach (var r in Rows())
+        {
+            m.AppendLine($"| {r.Measure} | {r.Ours} | {r.Reference} | {r.Ratio} | {r.Target} | {Met(r.Met)} |");
+        }
+
+        m.AppendLine();
+        m.AppendLine("## Details").AppendLine();
+        m.AppendLine($"Ingest: {Settings.IngestInstances:N0} instances, {Settings.Concurrency} calls in flight, " +
+            $"{Settings.IngestWarmup.TotalSeconds:0.#} s warm-up, {Settings.IngestDuration.TotalSeconds:0.#} s measured; " +
+            $"our server and the do-nothing server take turns {Settings.IngestRounds} time(s), the best round of each counts. " +
+            $"gRPC over {Settings.Connections} HTTP/2 connections; Pushgateway over one HTTP/1.1 connection per call in flight. " +
+            "About 1 % of calls are sign-offs (the next report of that instance starts a new session), 5 % flip the render state, " +
+            "the rest are heartbeats and finished frames.").AppendLine();
+        m.AppendLine("| side | calls/s | p50 | p99 | max | errors | note |");
+        m.AppendLine("|---|---|---|---|---|---|---|");
+        foreach (var side in new[] { Ingest.Ours, Ingest.DoNothing, Ingest.PushgatewayFastest, Ingest.PushgatewayShipped })
+        {
+            var r = side.Result;
+            m.AppendLine($"| {side.Name} | {Rate(r.CallsPerSecond)} | {Ms(r.P50)} | {Ms(r.P99)} | {Ms(r.Max)} | {r.Errors} | {side.Detail} |");
+        }
+
+        m.AppendLine();
+        m.AppendLine($"Scrape: median and fastest of {Settings.ScrapeRepeats} scrapes after one unmeasured, uncompressed, timed from " +
+            "sending the request to reading the last byte. Pushgateway holds the same instances, one group each " +
+            "(it adds `push_time_seconds` and `push_failure_time_seconds` per group).").AppendLine();
+        m.AppendLine("| instances | ours median | ours fastest | ours bytes | Pushgateway median | Pushgateway fastest | Pushgateway bytes |");
+        m.AppendLine("|---|---|---|---|---|---|---|");
+        foreach (var (o, p) in Sizes.Ours.Zip(Sizes.Pushgateway))
+        {
+            m.AppendLine($"| {o.Instances:N0} | {Ms(o.Median)} | {Ms(o.Fastest)} | {o.Bytes:N0} | {Ms(p.Median)} | {Ms(p.Fastest)} | {p.Bytes:N0} |");
+        }
+
+        var memory = Sizes.Memory;
+        m.AppendLine();
+        m.AppendLine($"Memory, from the server's own `dotnet_total_memory_bytes` and `process_working_set_bytes`, each read right " +
+            $"after a full GC forced through the diagnostics port: empty (after one scrape) {Bytes(memory.HeapEmpty)} heap, " +
+            $"{Bytes(memory.RssEmpty)} RSS; holding {memory.Instances:N0} instances (after the scrapes above) {Bytes(memory.HeapFull)} heap, " +
+            $"{Bytes(memory.RssFull)} RSS.").AppendLine();
+        var v = Sizes.Visibility;
+        m.AppendLine($"Visibility: {v.Samples} render-state flips of probe instances among {v.Instances:N0}; a scrape starts on " +
+            $"each reply and is read until the new sample shows: p50 {Ms(v.P50)}, p99 {Ms(v.P99)}, max {Ms(v.Max)}; " +
+            $"{v.NotInFirstScrape} change(s) missing from the first scrape.").AppendLine();
+        m.AppendLine($"Expiry: {Expiry.Instances:N0} instances report once and fall silent, TTL {Expiry.Ttl.TotalSeconds:0.#} s; /metrics " +
+            $"polled back to back. Past TTL until gone: p50 {Ms(Expiry.P50)}, p99 {Ms(Expiry.P99)}, max {Ms(Expiry.Max)}; " +
+            $"{Expiry.Early} gone before their TTL, {Expiry.NeverGone} never gone.").AppendLine();
+
+        m.AppendLine("## What limits each figure").AppendLine();
+        m.AppendLine(Limits.Text);
+        return m.ToString();
+    }
+
+    private static string Met(bool? met) => met switch { true => "yes", false => "**no**", null => "" };
+
+    private static string Size(int instances) =>
+        instances >= 1000 && instances % 1000 == 0 ? $"{instances / 1000}k" : instances.ToString(CultureInfo.InvariantCulture);
+
+    private static string Rate(double perSecond) => perSecond.ToString("N0", CultureInfo.InvariantCulture) + "/s";
+
+    private static string Ms(TimeSpan time) => time.TotalMilliseconds switch
+    {
+        < 10 => $"{time.TotalMilliseconds:F2} ms",
+        < 100 => $"{time.TotalMilliseconds:F1} ms",
+        _ => $"{time.TotalMilliseconds:F0} ms",
+    };
+
+    private static string Latency(LoadGenerator.LoadResult result) => $"{Ms(result.P50)} / {Ms(result.P99)}";
+
+    private static string Bytes(double bytes) => Math.Abs(bytes) switch
+    {
+        < 10 * KiB => $"{bytes:F0} B",
+        < 10 * KiB * KiB => $"{bytes / KiB:F1} KiB",
+        _ => $"{bytes / KiB / KiB:F1} MiB",
+    };
+
+    private static string Times(double ratio) => $"{ratio:F2}×";
+
+    private static string Faster(double ratio) => $"{ratio:F1}× faster";
+}

@@ -1,0 +1,49 @@
+namespace RenderFarm.Benchmarks;
+
+/// <summary>Sizes and durations of one benchmark run: the full run of the issue, or a quick smoke run.</summary>
+public sealed record BenchmarkSettings
+{
+    public int IngestInstances { get; init; } = 10_000;
+
+    public int Concurrency { get; init; } = 64;
+
+    /// <summary>HTTP/2 connections the gRPC calls are spread over (Pushgateway gets one HTTP/1.1 connection per call in flight).</summary>
+    public int Connections { get; init; } = 4;
+
+    public TimeSpan IngestWarmup { get; init; } = TimeSpan.FromSeconds(2);
+
+    public TimeSpan IngestDuration { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Ours and the do-nothing server take turns this many times; the best round of each counts.</summary>
+    public int IngestRounds { get; init; } = 2;
+
+    public int[] ScrapeSizes { get; init; } = [1_000, 10_000, 100_000];
+
+    public int ScrapeRepeats { get; init; } = 7;
+
+    /// <summary>The scrape size at which visibility is measured.</summary>
+    public int VisibilityInstances { get; init; } = 10_000;
+
+    public int VisibilitySamples { get; init; } = 300;
+
+    public int ExpiryInstances { get; init; } = 10_000;
+
+    public TimeSpan ExpiryTtl { get; init; } = TimeSpan.FromSeconds(5);
+
+    public static BenchmarkSettings Quick { get; } = new()
+    {
+        IngestInstances = 400,
+        Concurrency = 16,
+        IngestWarmup = TimeSpan.FromMilliseconds(300),
+        IngestDuration = TimeSpan.FromSeconds(1),
+        IngestRounds = 1,
+        ScrapeSizes = [100, 300, 1_000],
+        ScrapeRepeats = 2,
+        VisibilityInstances = 300,
+        VisibilitySamples = 20,
+        ExpiryInstances = 300,
+        ExpiryTtl = TimeSpan.FromSeconds(2),
+    };
+
+    public int MemoryInstances => ScrapeSizes[^1];
+}

@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using System.Reflection;
+using RenderFarm.Benchmarks;
+using RenderFarm.LoadGenerator;
+
+const string Usage = """
+    Runs every RenderFarm benchmark in one go, prints the table and writes the results file.
+
+      --quick         small sizes and short runs (a smoke run; writes no file unless --output is given)
+      --output FILE   where to write the results (default: RESULTS.md beside this project)
+      --note TEXT     a line put at the top of the results file
+    """;
+
+if (typeof(BenchmarkRun).Assembly.GetCustomAttribute<DebuggableAttribute>()?.IsJITOptimizerDisabled == true)
+{
+    // The servers it starts are built in the same configuration.
+    Console.Error.WriteLine("error: run the benchmark from a Release build (dotnet run -c Release); a Debug build measures unoptimised code");
+    return 2;
+}
+
+try
+{
+    var options = new CommandLine(args, ["--output", "--note"], ["--quick", "--help"]);
+    if (options.Flag("--help"))
+    {
+        Console.WriteLine(Usage);
+        return 0;
+    }
+
+    var quick = options.Flag("--quick");
+    var output = options.Text("--output") ?? (quick ? null : DefaultResultsFile());
+    var results = await BenchmarkRun.RunAsync(quick ? BenchmarkSettings.Quick : new BenchmarkSettings(), Console.Out, CancellationToken.None);
+    Console.WriteLine();
+    Console.WriteLine(results.ToTable());
+    if (output is not null)
+    {
+        await File.WriteAllTextAsync(output, results.ToMarkdown(options.Text("--note")));
+        Console.WriteLine($"Results written to {output}");
+    }
+
+    return 0;
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine($"error: {e.Message}\n\n{Usage}");
+    return 2;
+}
+
+static string DefaultResultsFile() => typeof(BenchmarkRun).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+    .Single(a => a.Key == "DefaultResultsFile").Value!;

@@ -1,0 +1,152 @@
+using System.Globalization;
+using RenderFarm.LoadGenerator;
+using RenderFarm.Testing;
+
+namespace RenderFarm.Benchmarks;
+
+public sealed record SizeResults(
+    IReadOnlyList<ScrapeFigure> Ours, IReadOnlyList<ScrapeFigure> Pushgateway, MemoryFigure Memory, VisibilityFigure Visibility);
+
+/// <summary>
+/// Grows one server to each size in turn (1k, 10k, 100k) and times its /metrics; at the
+/// visibility size it measures visibility, at the largest its memory. Then Pushgateway
+/// holding the same instances.
+/// </summary>
+public static class ScrapeBenchmark
+{
+    public static async Task<SizeResults> RunAsync(BenchmarkSettings settings, TextWriter log, CancellationToken cancellationToken)
+    {
+        var farm = FarmLoad.CreateFarm(settings.MemoryInstances, "node");
+        var ours = new List<ScrapeFigure>();
+        VisibilityFigure? visibility = null;
+        MemoryFigure memory;
+        await using (var server = await ServerProcess.StartAsync(new Dictionary<string, string>
+        {
+            // Nothing may expire while the server grows.
+            ["RenderFarm:InstanceTtl"] = "01:00:00",
+            ["RenderFarm:MaxInstances"] = settings.MemoryInstances.ToString(CultureInfo.InvariantCulture),
+        }))
+        {
+            await using var target = new ReporterTarget(new ServerAddress(server.GrpcAddress, Transport.Grpc), settings.Connections);
+            using var scrape = new ScrapeClient(server.HttpAddress);
+            await scrape.TimeAsync(cancellationToken);
+            var empty = await ServerMemory.AfterFullCollectionAsync(server.ProcessId, scrape, cancellationToken);
+
+            var held = 0;
+            foreach (var size in settings.ScrapeSizes)
+            {
+                await GrowAsync(target, farm, held, size, settings.Concurrency, cancellationToken);
+                held = size;
+                await RequireInstancesAsync(scrape, "Blender_Render{", size, strict: size <= 10_000, cancellationToken);
+                var figure = await TimeScrapesAsync(scrape, size, settings.ScrapeRepeats, cancellationToken);
+                log.WriteLine($"  scrape, RenderFarm server, {size:N0} instances: {Describe(figure)}");
+                ours.Add(figure);
+
+                if (size == settings.VisibilityInstances)
+                {
+                    visibility = await VisibilityBenchmark.RunAsync(target, scrape, size, settings.VisibilitySamples, cancellationToken);
+                    log.WriteLine($"  visibility at {size:N0} instances: p50 {visibility.P50.TotalMilliseconds:F2} ms, " +
+                        $"p99 {visibility.P99.TotalMilliseconds:F2} ms, max {visibility.Max.TotalMilliseconds:F2} ms");
+                }
+            }
+
+            var full = await ServerMemory.AfterFullCollectionAsync(server.ProcessId, scrape, cancellationToken);
+            memory = new MemoryFigure(held, empty.Heap, full.Heap, empty.Rss, full.Rss);
+            log.WriteLine($"  memory at {held:N0} instances: {memory.HeapPerInstance:F0} B heap, {memory.RssPerInstance:F0} B RSS per instance");
+        }
+
+        var pushgatewayFigures = new List<ScrapeFigure>();
+        await using (var pushgateway = await Pushgateway.StartAsync(consistencyCheck: false))
+        {
+            await using var target = new PushgatewayTarget(pushgateway.Address);
+            using var scrape = new ScrapeClient(pushgateway.Address);
+            var held = 0;
+            foreach (var size in settings.ScrapeSizes)
+            {
+                await GrowAsync(target, farm, held, size, settings.Concurrency, cancellationToken);
+                held = size;
+                await RequireInstancesAsync(scrape, "push_time_seconds{", size, strict: false, cancellationToken);
+                var figure = await TimeScrapesAsync(scrape, size, settings.ScrapeRepeats, cancellationToken);
+                log.WriteLine($"  scrape, Pushgateway, {size:N0} groups: {Describe(figure)}");
+                pushgatewayFigures.Add(figure);
+            }
+        }
+
+        return new SizeResults(ours, pushgatewayFigures, memory,
+            visibility ?? throw new ArgumentException("the visibility size must be one of the scrape sizes"));
+    }
+
+    private static async Task GrowAsync(IReportTarget target, SimulatedInstance[] farm, int from, int to, int concurrency,
+        CancellationToken cancellationToken)
+    {
+        var errors = await FarmLoad.PopulateAsync(target, farm[from..to], concurrency, cancellationToken);
+        if (errors > 0)
+        {
+            throw new InvalidOperationException($"{errors} of {to - from} reports failed while growing {target.Description} to {to} instances");
+        }
+    }
+
+    /// <summary>
+    /// Waits until the scrape holds exactly <paramref name="expected"/> instances, parsing it strictly
+    /// where that stays quick. Pushgateway without its consistency check answers a push before
+    /// storing it, so its last pushes can take a moment to show.
+    /// </summary>
+    private static async Task RequireInstancesAsync(ScrapeClient scrape, string perInstancePrefix, int expected, bool strict,
+        CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var found = await CountAsync(scrape, perInstancePrefix, strict, cancellationToken);
+            if (found == expected)
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"/metrics holds {found} series {perInstancePrefix.TrimEnd('{')}, expected {expected}");
+            }
+
+            await Task.Delay(200, cancellationToken);
+        }
+    }
+
+    private static async Task<int> CountAsync(ScrapeClient scrape, string perInstancePrefix, bool strict, CancellationToken cancellationToken)
+    {
+        if (strict)
+        {
+            return Exposition.Parse(await scrape.TextAsync(cancellationToken)).Series(perInstancePrefix.TrimEnd('{')).Count();
+        }
+
+        var found = 0;
+        await scrape.StreamAsync((line, _) =>
+        {
+            if (line.StartsWith(perInstancePrefix, StringComparison.Ordinal))
+            {
+                found++;
+            }
+        }, cancellationToken);
+        return found;
+    }
+
+    private static async Task<ScrapeFigure> TimeScrapesAsync(ScrapeClient scrape, int instances, int repeats,
+        CancellationToken cancellationToken)
+    {
+        await scrape.TimeAsync(cancellationToken);
+        var times = new List<TimeSpan>();
+        long bytes = 0;
+        for (var i = 0; i < repeats; i++)
+        {
+            var (elapsed, size) = await scrape.TimeAsync(cancellationToken);
+            times.Add(elapsed);
+            bytes = size;
+        }
+
+        times.Sort();
+        return new ScrapeFigure(instances, Quantiles.Of(times, 0.5), times[0], bytes);
+    }
+
+    private static string Describe(ScrapeFigure figure) =>
+        $"median {figure.Median.TotalMilliseconds:F1} ms, fastest {figure.Fastest.TotalMilliseconds:F1} ms, {figure.Bytes:N0} bytes";
+}

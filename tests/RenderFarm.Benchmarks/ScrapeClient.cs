@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace RenderFarm.Benchmarks;
+
+/// <summary>
+/// GET /metrics the way Prometheus does (one connection, uncompressed here for both sides),
+/// timed from sending the request to reading the last byte.
+/// </summary>
+public sealed class ScrapeClient(Uri baseAddress) : IDisposable
+{
+    private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan })
+    {
+        BaseAddress = baseAddress,
+        Timeout = TimeSpan.FromMinutes(2),
+    };
+
+    private readonly byte[] _buffer = new byte[64 * 1024];
+
+    /// <summary>One scrape, read and dropped: its duration and size.</summary>
+    public async Task<(TimeSpan Elapsed, long Bytes)> TimeAsync(CancellationToken cancellationToken)
+    {
+        var start = Stopwatch.GetTimestamp();
+        using var response = await _http.GetAsync("/metrics", HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        long bytes = 0;
+        int read;
+        while ((read = await body.ReadAsync(_buffer, cancellationToken)) > 0)
+        {
+            bytes += read;
+        }
+
+        return (Stopwatch.GetElapsedTime(start), bytes);
+    }
+
+    public async Task<string> TextAsync(CancellationToken cancellationToken) =>
+        await _http.GetStringAsync("/metrics", cancellationToken);
+
+    /// <summary>
+    /// One scrape read line by line as it arrives; <paramref name="onLine"/> sees every line
+    /// with the Stopwatch timestamp at which it was read. Returns when the body has ended.
+    /// </summary>
+    public async Task StreamAsync(Action<string, long> onLine, CancellationToken cancellationToken)
+    {
+        using var response = await _http.GetAsync("/metrics", HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        using var reader = new StreamReader(body, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: 16 * 1024);
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            onLine(line, Stopwatch.GetTimestamp());
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+}

@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using RenderFarm.LoadGenerator;
+
+namespace RenderFarm.Benchmarks;
+
+/// <summary>
+/// From a report's reply to the change appearing on /metrics: a probe instance flips its
+/// render state, and a scrape started on the reply is read until the new value shows.
+/// Probes are spread over the farm so their samples land all over the exposition.
+/// </summary>
+public static class VisibilityBenchmark
+{
+    private const int Probes = 20;
+
+    public static async Task<VisibilityFigure> RunAsync(IReportTarget target, ScrapeClient scrape, int instances, int samples,
+        CancellationToken cancellationToken)
+    {
+        var probes = FarmLoad.CreateFarm(Probes, "visibility-probe", instancesPerHost: 1);
+        await FarmLoad.PopulateAsync(target, probes, Probes, cancellationToken);
+        var latencies = new List<TimeSpan>(samples);
+        var notInFirstScrape = 0;
+        for (var i = 0; i < samples; i++)
+        {
+            var probe = probes[i % Probes];
+            probe.Rendering = !probe.Rendering;
+            var expected = $"Blender_Render{{host=\"{probe.Host}\",instance=\"{probe.Instance}\"}} {(probe.Rendering ? 1 : 0)}";
+            await target.ReportAsync(probe, cancellationToken);
+            var replied = Stopwatch.GetTimestamp();
+
+            long seen = 0;
+            for (var scrapes = 0; seen == 0; scrapes++)
+            {
+                if (scrapes == 1)
+                {
+                    notInFirstScrape++;
+                }
+                else if (scrapes > 20)
+                {
+                    throw new InvalidOperationException($"{expected} did not appear on /metrics in 20 scrapes");
+                }
+
+                await scrape.StreamAsync((line, at) =>
+                {
+                    if (seen == 0 && line == expected)
+                    {
+                        seen = at;
+                    }
+                }, cancellationToken);
+            }
+
+            latencies.Add(Stopwatch.GetElapsedTime(replied, seen));
+        }
+
+        foreach (var probe in probes)
+        {
+            await target.SignOffAsync(probe, cancellationToken);
+        }
+
+        latencies.Sort();
+        return new VisibilityFigure(instances, samples, Quantiles.Of(latencies, 0.5), Quantiles.Of(latencies, 0.99), latencies[^1],
+            notInFirstScrape);
+    }
+}
