@@ -1,3 +1,4 @@
+using Grpc.AspNetCore.Server.Model;
 using RenderFarm.NullServer;
 using RenderFarm.Server;
 using RenderFarm.Server.Reporting;
@@ -5,6 +6,7 @@ using RenderFarm.Server.Reporting;
 // The same services, options and ports as the server; only the Reporter service differs.
 var builder = WebApplication.CreateBuilder(args);
 builder.AddRenderFarm();
+builder.Services.AddSingleton<IServiceMethodProvider<NullReporterService>, NullReporterMethods>();
 builder.Services.AddGrpc()
     .AddServiceOptions<NullReporterService>(reporter => reporter.Interceptors.Add<BearerTokenInterceptor>());
 
