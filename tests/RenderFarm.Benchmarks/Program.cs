@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using RenderFarm.Benchmarks;
+using RenderFarm.Benchmarks.Soak;
 using RenderFarm.LoadGenerator;
 
 const string Usage = """
@@ -9,6 +10,10 @@ const string Usage = """
       --quick         small sizes and short runs (a smoke run; writes no file unless --output is given)
       --output FILE   where to write the results (default: RESULTS.md beside this project)
       --note TEXT     a line put at the top of the results file
+
+    soak [--duration 10m] [--instances 10000]
+                      a farm with 10 % churn per minute: memory must stay flat within 10 %,
+                      every vanished instance must expire, and nothing may be left over
     """;
 
 if (typeof(BenchmarkRun).Assembly.GetCustomAttribute<DebuggableAttribute>()?.IsJITOptimizerDisabled == true)
@@ -20,6 +25,20 @@ if (typeof(BenchmarkRun).Assembly.GetCustomAttribute<DebuggableAttribute>()?.IsJ
 
 try
 {
+    if (args is ["soak", .. var soakArguments])
+    {
+        var soakOptions = new CommandLine(soakArguments, ["--duration", "--instances"], []);
+        var soak = await SoakRun.RunAsync(new SoakSettings
+        {
+            Duration = soakOptions.Duration("--duration") ?? TimeSpan.FromMinutes(10),
+            Instances = soakOptions.WholeNumber("--instances", 10_000),
+        }, Console.Out, CancellationToken.None);
+        Console.WriteLine(soak.Summary());
+        var failures = soak.Failures().ToList();
+        failures.ForEach(failure => Console.WriteLine($"FAILED: {failure}"));
+        return failures.Count == 0 ? 0 : 1;
+    }
+
     var options = new CommandLine(args, ["--output", "--note"], ["--quick", "--help"]);
     if (options.Flag("--help"))
     {
