@@ -22,8 +22,8 @@ public class FarmRestartTests(ITestOutputHelper output)
     [Fact]
     public async Task Every_live_instance_is_back_within_one_heartbeat_and_no_counter_goes_backwards()
     {
-        var (grpcPort, httpPort) = await FreePortsAsync();
-        var server = await StartOnAsync(grpcPort, httpPort);
+        var (grpcPort, httpPort) = await ServerProcess.FreePortsAsync();
+        var server = await ServerProcess.StartOnAsync(grpcPort, httpPort, output);
         using var stop = new CancellationTokenSource();
         var farm = FarmLoad.CreateFarm(SimulatedInstances, "restart-farm");
         await using var target = new ReporterTarget(ServerAddress.Parse($"grpc://127.0.0.1:{grpcPort}"), connections: 2);
@@ -45,7 +45,7 @@ public class FarmRestartTests(ITestOutputHelper output)
             server.Kill();
             await server.DisposeAsync();
             await Task.Delay(TimeSpan.FromSeconds(1));
-            server = await StartOnAsync(grpcPort, httpPort);
+            server = await ServerProcess.StartOnAsync(grpcPort, httpPort, output);
             var up = Stopwatch.StartNew();
             using (var scraper = new Scraper(server))
             {
@@ -127,17 +127,6 @@ public class FarmRestartTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task<(int Grpc, int Http)> FreePortsAsync()
-    {
-        await using var probe = await ServerProcess.StartAsync();
-        return (probe.GrpcPort, probe.HttpPort);
-    }
-
-    private Task<ServerProcess> StartOnAsync(int grpcPort, int httpPort) => ServerProcess.StartAsync(new Dictionary<string, string>
-    {
-        ["RenderFarm:GrpcPort"] = grpcPort.ToString(CultureInfo.InvariantCulture),
-        ["RenderFarm:HttpPort"] = httpPort.ToString(CultureInfo.InvariantCulture),
-    }, output);
 
     /// <summary>Scrapes all along (through the restart) and notes every counter that is lower than before.</summary>
     private sealed class CounterWatcher(Uri httpAddress)

@@ -23,14 +23,14 @@ public class ServerFaultTests(ITestOutputHelper output)
     public async Task Server_down_at_start_then_up_gets_a_report_within_one_backoff_step_and_the_render_is_untouched(
         string transport)
     {
-        var (grpcPort, httpPort) = await FreePortsAsync();
+        var (grpcPort, httpPort) = await ServerProcess.FreePortsAsync();
         var host = Transport.UniqueHost("late-server");
         await using var blender = BlenderRun.Render(Transport.ServerSetting(grpcPort, httpPort, transport), host, output,
             Frames, Samples, Transport.Environment(transport));
         await blender.EventTimeAsync("render_init", BlenderDeadline);
         await Task.Delay(TimeSpan.FromSeconds(1.5));
 
-        await using var server = await StartOnAsync(grpcPort, httpPort);
+        await using var server = await ServerProcess.StartOnAsync(grpcPort, httpPort, output);
         using var scraper = new Scraper(server);
         var serverUp = Stopwatch.StartNew();
         await scraper.UntilAsync(s => s.Instance("Blender_Render", host, "0") is not null, TimeSpan.FromSeconds(10), "first report");
@@ -64,7 +64,7 @@ public class ServerFaultTests(ITestOutputHelper output)
         }
 
         await Task.Delay(TimeSpan.FromSeconds(1));
-        await using var restarted = await StartOnAsync(grpcPort, httpPort);
+        await using var restarted = await ServerProcess.StartOnAsync(grpcPort, httpPort, output);
         using var scraper = new Scraper(restarted);
         var serverUp = Stopwatch.StartNew();
         await scraper.UntilAsync(s => s.Instance("Blender_Render", host, "0") is not null, TimeSpan.FromSeconds(10), "report after restart");
@@ -123,17 +123,4 @@ public class ServerFaultTests(ITestOutputHelper output)
         Assert.Contains(blender.AddonLines(), l => l.Contains("RENDERFARM_SERVER", StringComparison.Ordinal));
         return complete - init;
     }
-
-    private static async Task<(int Grpc, int Http)> FreePortsAsync()
-    {
-        // Ports the server can bind, then free again for the test to bring it up on later.
-        await using var probe = await ServerProcess.StartAsync();
-        return (probe.GrpcPort, probe.HttpPort);
-    }
-
-    private Task<ServerProcess> StartOnAsync(int grpcPort, int httpPort) => ServerProcess.StartAsync(new Dictionary<string, string>
-    {
-        ["RenderFarm:GrpcPort"] = grpcPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["RenderFarm:HttpPort"] = httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-    }, output);
 }

@@ -57,11 +57,7 @@ public class UnresponsiveServerTests(ITestOutputHelper output)
             // The port changes hands: the silent process goes away and a real server takes its place.
             grpcHole.Dispose();
             webHole.Dispose();
-            await using var server = await ServerProcess.StartAsync(new Dictionary<string, string>
-            {
-                ["RenderFarm:GrpcPort"] = grpcHole.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["RenderFarm:HttpPort"] = webHole.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            }, output);
+            await using var server = await ServerProcess.StartOnAsync(grpcHole.Port, webHole.Port, output);
             using var scraper = new Scraper(server);
             // Attempts back off to at most 30 s apart; the outage so far is about half a minute.
             var scrape = await scraper.UntilAsync(

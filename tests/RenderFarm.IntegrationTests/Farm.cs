@@ -1,6 +1,5 @@
 using Grpc.Core;
 using Grpc.Net.Client;
-using Grpc.Net.Client.Web;
 using RenderFarm.Contracts.V1;
 using RenderFarm.Testing;
 
@@ -17,13 +16,8 @@ public sealed class Farm : IDisposable
     public Farm(ServerProcess server)
     {
         _server = server;
-        _native = GrpcChannel.ForAddress(server.GrpcAddress);
-        _grpcWeb = GrpcChannel.ForAddress(server.HttpAddress, new GrpcChannelOptions
-        {
-            HttpHandler = new GrpcWebHandler(GrpcWebMode.GrpcWeb, new HttpClientHandler()),
-            HttpVersion = new Version(1, 1),
-            HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact,
-        });
+        _native = TestChannels.Native(server);
+        _grpcWeb = TestChannels.GrpcWeb(server);
         _http = new HttpClient { BaseAddress = server.HttpAddress, Timeout = TimeSpan.FromSeconds(30) };
         Native = new Reporter.ReporterClient(_native);
         GrpcWeb = new Reporter.ReporterClient(_grpcWeb);

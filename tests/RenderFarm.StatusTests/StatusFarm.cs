@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Grpc.Net.Client;
-using Grpc.Net.Client.Web;
 using RenderFarm.Contracts.V1;
 using RenderFarm.Testing;
 
@@ -15,13 +14,8 @@ public sealed class StatusFarm : IDisposable
     public StatusFarm(ServerProcess server)
     {
         Server = server;
-        _native = GrpcChannel.ForAddress(server.GrpcAddress);
-        _grpcWeb = GrpcChannel.ForAddress(server.HttpAddress, new GrpcChannelOptions
-        {
-            HttpHandler = new GrpcWebHandler(GrpcWebMode.GrpcWeb, new HttpClientHandler()),
-            HttpVersion = new Version(1, 1),
-            HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact,
-        });
+        _native = TestChannels.Native(server);
+        _grpcWeb = TestChannels.GrpcWeb(server);
         Http = new HttpClient { BaseAddress = server.HttpAddress, Timeout = TimeSpan.FromSeconds(30) };
         Reporter = new Reporter.ReporterClient(_native);
         NativeStatus = new FarmStatus.FarmStatusClient(_native);

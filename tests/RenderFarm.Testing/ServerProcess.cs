@@ -85,6 +85,21 @@ public sealed partial class ServerProcess : IAsyncDisposable
         return server;
     }
 
+    /// <summary>Two ports the server can bind, free again once this returns: for a server to come (back) on later.</summary>
+    public static async Task<(int Grpc, int Http)> FreePortsAsync()
+    {
+        await using var probe = await StartAsync();
+        return (probe.GrpcPort, probe.HttpPort);
+    }
+
+    /// <summary>Starts the server on these ports, as a restart of one that ran there would.</summary>
+    public static Task<ServerProcess> StartOnAsync(int grpcPort, int httpPort, ITestOutputHelper? output = null) =>
+        StartAsync(new Dictionary<string, string>
+        {
+            ["RenderFarm:GrpcPort"] = grpcPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["RenderFarm:HttpPort"] = httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }, output);
+
     /// <summary>
     /// Runs the server with <paramref name="settings"/> expecting it to refuse to start;
     /// returns its exit code and everything it wrote.
