@@ -18,8 +18,10 @@ public partial class FuzzTests(ITestOutputHelper output)
 {
     private const int MaxInstances = 2000;
 
-    private static TimeSpan Duration => TimeSpan.FromSeconds(
-        int.TryParse(Environment.GetEnvironmentVariable("RENDERFARM_FUZZ_SECONDS"), CultureInfo.InvariantCulture, out var s) ? s : 8);
+    private static TimeSpan Duration => TimeSpan.FromSeconds(Setting("RENDERFARM_FUZZ_SECONDS", 8));
+
+    /// <summary>How many distinct instance names the flood tries (RENDERFARM_FUZZ_NAMES; a million in the long run).</summary>
+    private static int FloodNames => Setting("RENDERFARM_FUZZ_NAMES", 5 * MaxInstances);
 
     [Fact]
     public async Task Server_survives_random_and_mutated_requests_and_keeps_a_valid_exposition()
@@ -55,7 +57,7 @@ public partial class FuzzTests(ITestOutputHelper output)
 
         // A flood of distinct instance names: storage stops at MaxInstances.
         var distinct = 0;
-        for (var i = 0; i < 5 * MaxInstances; i += 50)
+        for (var i = 0; i < FloodNames; i += 50)
         {
             var batch = Enumerable.Range(i, 50).Select(async n =>
             {
@@ -72,6 +74,7 @@ public partial class FuzzTests(ITestOutputHelper output)
             distinct += (await Task.WhenAll(batch)).Count(s => s == StatusCode.OK);
         }
 
+        output.WriteLine($"{FloodNames:N0} distinct instance names tried, {distinct:N0} stored");
         output.WriteLine($"{sent} fuzzed requests in {Duration.TotalSeconds} s: " +
             string.Join(", ", statuses.OrderByDescending(p => p.Value).Select(p => $"{p.Key} {p.Value}")));
 
@@ -103,6 +106,9 @@ public partial class FuzzTests(ITestOutputHelper output)
         Assert.Equal(1, (await farm.ScrapeAsync()).Instance("Blender_Render", "flood", "i0"));
     }
 
+    private static int Setting(string variable, int fallback) =>
+        int.TryParse(Environment.GetEnvironmentVariable(variable), CultureInfo.InvariantCulture, out var value) ? value : fallback;
+
     [GeneratedRegex("^[A-Za-z0-9._:-]{1,128}$")]
     private static partial Regex LabelRule();
 
@@ -112,7 +118,9 @@ public partial class FuzzTests(ITestOutputHelper output)
             rendering: random.Next(2) == 0);
         report.CurrentFrame = random.Next(-100, 10000);
         report.RenderSeconds = random.NextDouble() * 1000;
-        report.BlendFile = new string('f', random.Next(0, 400));
+        // Mostly ordinary, sometimes very long: up to the 64 KiB message limit and past it.
+        report.BlendFile = new string('f', random.Next(10) == 0 ? random.Next(1000, 80_000) : random.Next(0, 400));
+        report.Scene = random.Next(10) == 0 ? new string('ü', random.Next(1000, 20_000)) : "Scene";
         return report.ToByteArray();
     }
 

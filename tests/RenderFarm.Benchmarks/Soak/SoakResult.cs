@@ -36,12 +36,12 @@ public sealed record SoakResult(
         {
             if (HeapDrift > Settings.MemoryTolerance)
             {
-                yield return $"managed heap moved {HeapDrift:P1} from the first reading (limit {Settings.MemoryTolerance:P0})";
+                yield return $"managed heap moved {HeapDrift:P1} from its level in the first third of the run (limit {Settings.MemoryTolerance:P0})";
             }
 
             if (RssDrift > Settings.MemoryTolerance)
             {
-                yield return $"resident memory moved {RssDrift:P1} from the first reading (limit {Settings.MemoryTolerance:P0})";
+                yield return $"resident memory moved {RssDrift:P1} from its level in the first third of the run (limit {Settings.MemoryTolerance:P0})";
             }
         }
 
@@ -70,10 +70,19 @@ public sealed record SoakResult(
 
     private static string Mib(double bytes) => (bytes / 1048576).ToString("F1", System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>The largest distance of any reading from the first, as a share of the first.</summary>
+    /// <summary>
+    /// The largest distance of any reading from the baseline, as a share of it. The baseline is
+    /// the mean of the first third of the readings: one reading alone moves by a few percent.
+    /// </summary>
     private static double Drift(IEnumerable<double> values)
     {
         var list = values.ToList();
-        return list.Count == 0 ? 0 : list.Max(v => Math.Abs(v - list[0]) / list[0]);
+        if (list.Count == 0)
+        {
+            return 0;
+        }
+
+        var baseline = list.Take(Math.Max(1, list.Count / 3)).Average();
+        return list.Max(v => Math.Abs(v - baseline) / baseline);
     }
 }
