@@ -52,7 +52,31 @@ public sealed class RawGrpc(GrpcChannel native, HttpClient grpcPort, HttpClient 
         return frame;
     }
 
+    /// <summary>
+    /// Posts a gRPC-Web body to <paramref name="http"/> (the HTTP port) and returns the call's
+    /// grpc-status: from the headers of a trailers-only answer, else from the trailer frame in the body.
+    /// </summary>
+    public static async Task<string> GrpcWebStatusAsync(HttpClient http, string path, byte[] body)
+    {
+        using var response = await SendAsync(http, path, body, "application/grpc-web", HttpVersion.Version11);
+        if (response.Headers.TryGetValues("grpc-status", out var values))
+        {
+            return values.Single();
+        }
+
+        var text = System.Text.Encoding.ASCII.GetString(await response.Content.ReadAsByteArrayAsync());
+        var at = text.IndexOf("grpc-status:", StringComparison.Ordinal);
+        return at < 0 ? "missing" : text[(at + 12)..].Split('\r', '\n')[0].Trim();
+    }
+
     private static async Task<HttpStatusCode> PostAsync(HttpClient client, string path, byte[] body, string contentType, Version version)
+    {
+        using var response = await SendAsync(client, path, body, contentType, version);
+        await response.Content.ReadAsByteArrayAsync();
+        return response.StatusCode;
+    }
+
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient client, string path, byte[] body, string contentType, Version version)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path)
         {
@@ -62,8 +86,6 @@ public sealed class RawGrpc(GrpcChannel native, HttpClient grpcPort, HttpClient 
         };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
         request.Headers.TryAddWithoutValidation("te", "trailers");
-        using var response = await client.SendAsync(request);
-        await response.Content.ReadAsByteArrayAsync();
-        return response.StatusCode;
+        return await client.SendAsync(request);
     }
 }

@@ -1,6 +1,3 @@
-using System.Net.Security;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using Grpc.Net.Client;
 using Grpc.Net.Client.Web;
 using RenderFarm.Contracts.V1;
@@ -11,30 +8,20 @@ namespace RenderFarm.IntegrationTests;
 
 public sealed class TlsTests(ITestOutputHelper output) : IDisposable
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("renderfarm-tls-").FullName;
+    private readonly TestCertificates _pki = TestCertificates.Create();
 
     [Fact]
     public async Task With_a_default_certificate_both_ports_serve_tls()
     {
-        var certificate = CreateCertificate();
-        var certPath = Path.Combine(_directory, "server.crt");
-        var keyPath = Path.Combine(_directory, "server.key");
-        await File.WriteAllTextAsync(certPath, certificate.ExportCertificatePem());
-        await File.WriteAllTextAsync(keyPath, certificate.GetRSAPrivateKey()!.ExportPkcs8PrivateKeyPem());
-
-        await using var server = await ServerProcess.StartAsync(new Dictionary<string, string>
-        {
-            ["Kestrel:Certificates:Default:Path"] = certPath,
-            ["Kestrel:Certificates:Default:KeyPath"] = keyPath,
-        }, output);
+        await using var server = await ServerProcess.StartAsync(_pki.ServerSettings, output);
         Assert.Equal("https", server.GrpcAddress.Scheme);
 
-        using var native = GrpcChannel.ForAddress(server.GrpcAddress, new GrpcChannelOptions { HttpHandler = Trusting(certificate) });
+        using var native = GrpcChannel.ForAddress(server.GrpcAddress, new GrpcChannelOptions { HttpHandler = _pki.TrustingHandler() });
         using var web = GrpcChannel.ForAddress(server.HttpAddress, new GrpcChannelOptions
         {
-            HttpHandler = new GrpcWebHandler(GrpcWebMode.GrpcWeb, Trusting(certificate)),
+            HttpHandler = new GrpcWebHandler(GrpcWebMode.GrpcWeb, _pki.TrustingHandler()),
         });
-        using var http = new HttpClient(Trusting(certificate)) { BaseAddress = server.HttpAddress };
+        using var http = new HttpClient(_pki.TrustingHandler()) { BaseAddress = server.HttpAddress };
 
         Assert.True((await new Reporter.ReporterClient(native).ReportAsync(Farm.Report("tls-node", instance: "native"))).Applied);
         Assert.True((await new Reporter.ReporterClient(web).ReportAsync(Farm.Report("tls-node", instance: "web"))).Applied);
@@ -46,26 +33,5 @@ public sealed class TlsTests(ITestOutputHelper output) : IDisposable
         await Assert.ThrowsAnyAsync<HttpRequestException>(() => plain.GetStringAsync("/metrics"));
     }
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
-
-    private static X509Certificate2 CreateCertificate()
-    {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddDnsName("localhost");
-        san.AddIpAddress(System.Net.IPAddress.Loopback);
-        request.CertificateExtensions.Add(san.Build());
-        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
-    }
-
-    /// <summary>A handler that trusts exactly this self-signed certificate.</summary>
-    private static SocketsHttpHandler Trusting(X509Certificate2 certificate) => new()
-    {
-        SslOptions = new SslClientAuthenticationOptions
-        {
-            RemoteCertificateValidationCallback = (_, presented, _, _) =>
-                presented is not null && presented.GetCertHash().SequenceEqual(certificate.GetCertHash()),
-        },
-    };
+    public void Dispose() => _pki.Dispose();
 }
