@@ -7,6 +7,7 @@ an outage never resets them.
 
 import atexit
 import os
+import sys
 
 import bpy
 
@@ -21,7 +22,16 @@ _problem = False
 
 
 def log(message):
-    print(message, flush=True)
+    # Standard error, in one write: Blender prints its render progress to standard output from
+    # several threads, and a line of ours written there can land in the middle of one of them.
+    stream = sys.stderr
+    if stream is None:
+        return
+    try:
+        stream.write(message + "\n")
+        stream.flush()
+    except (OSError, ValueError):
+        pass  # A closed or broken console must never stop reporting, let alone a render.
 
 
 def status():

@@ -17,6 +17,7 @@ public sealed class BlenderRun : IAsyncDisposable
         .GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "RenderFarmAddonDirectory").Value!;
 
+    private const string AddonPrefix = "RenderFarm:";
     private static readonly string[] Background = ["-b", "--factory-startup"];
     private static readonly string[] WithAddon = ["--addons", "renderfarm_reporter"];
 
@@ -102,7 +103,16 @@ public sealed class BlenderRun : IAsyncDisposable
     public string[] RenderedFrames() =>
         Directory.Exists(OutputDirectory) ? [.. Directory.GetFiles(OutputDirectory, "*.png").Order()] : [];
 
-    public string[] AddonLines() => [.. _lines.Where(l => l.StartsWith("RenderFarm:", StringComparison.Ordinal))];
+    /// <summary>The add-on's lines, even one that something else printed into the middle of.</summary>
+    public string[] AddonLines() =>
+    [
+        .. _lines.Select(l => l.IndexOf(AddonPrefix, StringComparison.Ordinal) is var at and >= 0 ? l[at..] : null)
+            .OfType<string>(),
+    ];
+
+    /// <summary>Lines that begin with something other than the add-on's prefix and hold it further on.</summary>
+    public string[] GluedAddonLines() =>
+        [.. _lines.Where(l => l.IndexOf(AddonPrefix, StringComparison.Ordinal) > 0)];
 
     public async ValueTask DisposeAsync()
     {
@@ -171,7 +181,7 @@ public sealed class BlenderRun : IAsyncDisposable
     private void OnLine(string? line)
     {
         // Cycles' progress lines ("Fra:1 Mem:…") are many and say nothing the tests need.
-        if (line is null || line.StartsWith("Fra:", StringComparison.Ordinal))
+        if (line is null || line.StartsWith("Fra:", StringComparison.Ordinal) && !line.Contains(AddonPrefix, StringComparison.Ordinal))
         {
             return;
         }

@@ -94,6 +94,8 @@ public class ServerFaultTests(ITestOutputHelper output)
         // One line when the trouble started and one when it ended, however many attempts.
         var lines = blender.AddonLines();
         Assert.Single(lines, l => l.Contains("cannot reach the server", StringComparison.Ordinal));
+        // Whole lines in the farm's log, never glued to Blender's own progress output.
+        Assert.Empty(blender.GluedAddonLines());
         Assert.Single(lines, l => l.Contains("again (after", StringComparison.Ordinal));
     }
 
