@@ -4,8 +4,8 @@ using RenderFarm.Server.Registry;
 namespace RenderFarm.Server.Exposition;
 
 /// <summary>
-/// Writes the registry's metrics at scrape time, straight from the stored entries:
-/// a report only swaps one entry, and the exposition text is made only when asked for.
+/// Writes the registry's metrics at scrape time, straight from the instances' slots:
+/// a report only updates one slot, and the exposition text is made only when asked for.
 /// </summary>
 public static class FarmExposition
 {
@@ -20,13 +20,13 @@ public static class FarmExposition
 
     public static async Task WriteAsync(PipeWriter writer, InstanceRegistry registry, CancellationToken cancellationToken)
     {
-        var entries = registry.Entries.ToArray();
+        var slots = registry.Slots.ToArray();
         var metrics = InstanceMetric.All;
-        var count = entries.Length;
+        var count = slots.Length;
         var buffer = new ExpositionBuffer(writer);
 
-        // The text format groups samples by family, so every entry is needed once per family.
-        // Entries lie scattered over the heap: one pass reads each of them into flat arrays
+        // The text format groups samples by family, so every instance is needed once per family.
+        // Slots lie scattered over the heap: one pass reads each of them into flat arrays
         // and the later families are written from those, which keeps a large scrape out of
         // cache misses. That pass writes the first family (the render state) as it goes, so
         // the scrape starts flowing at once.
@@ -35,7 +35,7 @@ public static class FarmExposition
         int rendering;
         try
         {
-            rendering = await WriteFamiliesAsync(buffer, entries, metrics, snapshot, cancellationToken);
+            rendering = await WriteFamiliesAsync(buffer, slots, metrics, snapshot, cancellationToken);
         }
         finally
         {
@@ -53,10 +53,10 @@ public static class FarmExposition
     }
 
     /// <returns>How many instances are rendering.</returns>
-    private static async Task<int> WriteFamiliesAsync(ExpositionBuffer buffer, InstanceEntry[] entries,
+    private static async Task<int> WriteFamiliesAsync(ExpositionBuffer buffer, InstanceSlot[] slots,
         IReadOnlyList<InstanceMetric> metrics, ScrapeSnapshot snapshot, CancellationToken cancellationToken)
     {
-        var count = entries.Length;
+        var count = slots.Length;
         var rest = metrics.Count - 1;
         var (values, present, labels, infoLabels) = (snapshot.Values, snapshot.Present, snapshot.Labels, snapshot.InfoLabels);
         var rendering = 0;
@@ -64,18 +64,18 @@ public static class FarmExposition
         buffer.Write(first.Header);
         for (var i = 0; i < count; i++)
         {
-            var entry = entries[i];
+            var entry = slots[i].Read();
             labels[i] = entry.Key.LabelBytes;
             infoLabels[i] = entry.InfoLabelBytes;
             rendering += entry.Report.Rendering ? 1 : 0;
             for (var m = 0; m < rest; m++)
             {
-                var value = metrics[m + 1].Value(entry);
+                var value = metrics[m + 1].Value(in entry);
                 present[(m * count) + i] = value.HasValue;
                 values[(m * count) + i] = value.GetValueOrDefault();
             }
 
-            if (first.Value(entry) is { } firstValue)
+            if (first.Value(in entry) is { } firstValue)
             {
                 buffer.Sample(first.Name, first.UsesInfoLabels ? infoLabels[i] : labels[i], firstValue);
                 await buffer.FlushIfFullAsync(cancellationToken);

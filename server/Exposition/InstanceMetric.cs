@@ -3,10 +3,13 @@ using RenderFarm.Server.Registry;
 
 namespace RenderFarm.Server.Exposition;
 
+/// <summary>Reads one sample's value off an entry, or null for no sample; by reference, as entries are large values.</summary>
+internal delegate double? EntryValue(in InstanceEntry entry);
+
 /// <summary>One per-instance metric family: its name, help, type and how to read it off an entry.</summary>
 internal sealed class InstanceMetric
 {
-    private InstanceMetric(string name, string type, string help, Func<InstanceEntry, double?> value, bool infoLabels)
+    private InstanceMetric(string name, string type, string help, EntryValue value, bool infoLabels)
     {
         Name = Encoding.UTF8.GetBytes(name);
         Header = MetricHeader.Encode(name, type, help);
@@ -19,7 +22,7 @@ internal sealed class InstanceMetric
     public byte[] Header { get; }
 
     /// <summary>The sample's value, or null to write no sample for this entry.</summary>
-    public Func<InstanceEntry, double?> Value { get; }
+    public EntryValue Value { get; }
 
     public bool UsesInfoLabels { get; }
 
@@ -27,27 +30,27 @@ internal sealed class InstanceMetric
     public static IReadOnlyList<InstanceMetric> All { get; } =
     [
         Gauge("Blender_Render", "1 while the Blender instance is rendering, 0 when it is idle.",
-            e => e.Report.Rendering ? 1 : 0),
+            (in InstanceEntry e) => e.Report.Rendering ? 1 : 0),
         new("blender_instance_info", "gauge", "Blender and add-on version and render engine of the instance; always 1.",
-            _ => 1, infoLabels: true),
-        Gauge("blender_current_frame", "The scene's current frame.", e => e.Report.CurrentFrame),
+            (in InstanceEntry _) => 1, infoLabels: true),
+        Gauge("blender_current_frame", "The scene's current frame.", (in InstanceEntry e) => e.Report.CurrentFrame),
         Counter("blender_frames_rendered_total", "Frames rendered by this Blender process.",
-            e => e.Report.FramesRendered),
+            (in InstanceEntry e) => e.Report.FramesRendered),
         Counter("blender_render_seconds_total", "Seconds spent rendering by this Blender process.",
-            e => e.Report.RenderSeconds),
+            (in InstanceEntry e) => e.Report.RenderSeconds),
         Gauge("blender_last_frame_seconds", "Render time of the last finished frame, in seconds.",
-            e => e.Report.LastFrameSeconds),
+            (in InstanceEntry e) => e.Report.LastFrameSeconds),
         Counter("blender_process_cpu_seconds_total", "CPU time used by the Blender process, in seconds.",
-            e => e.Report.ProcessCpuSeconds),
+            (in InstanceEntry e) => e.Report.ProcessCpuSeconds),
         Gauge("blender_process_resident_memory_bytes", "Resident memory of the Blender process, in bytes.",
-            e => e.Report.ResidentMemoryBytes),
+            (in InstanceEntry e) => e.Report.ResidentMemoryBytes),
         Gauge("blender_instance_last_seen_timestamp_seconds", "Unix time of the instance's last applied report.",
-            e => e.LastSeen.ToUnixTimeMilliseconds() / 1000.0),
+            (in InstanceEntry e) => e.LastSeen.ToUnixTimeMilliseconds() / 1000.0),
     ];
 
-    private static InstanceMetric Gauge(string name, string help, Func<InstanceEntry, double?> value) =>
+    private static InstanceMetric Gauge(string name, string help, EntryValue value) =>
         new(name, "gauge", help, value, infoLabels: false);
 
-    private static InstanceMetric Counter(string name, string help, Func<InstanceEntry, double?> value) =>
+    private static InstanceMetric Counter(string name, string help, EntryValue value) =>
         new(name, "counter", help, value, infoLabels: false);
 }

@@ -4,13 +4,13 @@ using Microsoft.Extensions.Options;
 namespace RenderFarm.Server.Registry;
 
 /// <summary>
-/// The one owner of instance state: an entry per (host, instance), replaced whole on
-/// every applied report, removed on sign-off or when its TTL runs out. Lock-free; safe
-/// for thousands of concurrent reports while a scrape enumerates it.
+/// The one owner of instance state: a slot per (host, instance), updated in place by every
+/// applied report, removed on sign-off or when its TTL runs out. Safe for thousands of
+/// concurrent reports while a scrape reads it; no lock is shared between instances.
 /// </summary>
 public sealed class InstanceRegistry(IOptions<RenderFarmOptions> options, TimeProvider timeProvider)
 {
-    private readonly ConcurrentDictionary<InstanceKey, InstanceEntry> _entries = new();
+    private readonly ConcurrentDictionary<InstanceKey, InstanceSlot> _slots = new();
     private readonly TimeSpan _ttl = options.Value.InstanceTtl;
     private readonly int _maxInstances = options.Value.MaxInstances;
 
@@ -27,13 +27,16 @@ public sealed class InstanceRegistry(IOptions<RenderFarmOptions> options, TimePr
 
     public TimeSpan Ttl => _ttl;
 
-    /// <summary>The current entries, each a consistent snapshot; no lock is held.</summary>
-    public IEnumerable<InstanceEntry> Entries => _entries.Select(pair => pair.Value);
+    /// <summary>The current entries, each a consistent copy; no lock is held between them.</summary>
+    public IEnumerable<InstanceEntry> Entries => _slots.Select(pair => pair.Value.Read());
+
+    /// <summary>The slots themselves, for the scrape: it reads each one once, without a copy on the heap.</summary>
+    internal IEnumerable<InstanceSlot> Slots => _slots.Select(pair => pair.Value);
 
     public InstanceEntry? Find(string host, string instance) =>
-        _entries.TryGetValue(new InstanceKey(host, instance), out var entry) ? entry : null;
+        _slots.TryGetValue(new InstanceKey(host, instance), out var slot) ? slot.Read() : null;
 
-    public ReportResult Apply(InstanceReport report)
+    public ReportResult Apply(in InstanceReport report)
     {
         if (ReportRules.Validate(report) is { } error)
         {
@@ -45,20 +48,20 @@ public sealed class InstanceRegistry(IOptions<RenderFarmOptions> options, TimePr
         var now = timeProvider.GetUtcNow();
         while (true)
         {
-            if (_entries.TryGetValue(key, out var current))
+            if (_slots.TryGetValue(key, out var slot))
             {
-                if (current.Report.SessionId == report.SessionId && report.Sequence <= current.Report.Sequence)
+                switch (slot.Apply(report, timestamp, now))
                 {
-                    return new ReportResult(ReportOutcome.Stale);
+                    case SlotUpdate.Applied:
+                        return new ReportResult(ReportOutcome.Applied);
+                    case SlotUpdate.Stale:
+                        return new ReportResult(ReportOutcome.Stale);
+                    default:
+                        // Expired or signed off just now: out of the way (whoever retired it may
+                        // not have removed it yet), then into a new slot.
+                        _slots.TryRemove(KeyValuePair.Create(key, slot));
+                        continue;
                 }
-
-                var replacement = new InstanceEntry(current.Key, report, timestamp, now, current);
-                if (_entries.TryUpdate(key, replacement, current))
-                {
-                    return new ReportResult(ReportOutcome.Applied);
-                }
-
-                continue; // Raced with another report or with expiry: look again.
             }
 
             if (Interlocked.Increment(ref _count) > _maxInstances)
@@ -68,12 +71,12 @@ public sealed class InstanceRegistry(IOptions<RenderFarmOptions> options, TimePr
                     $"the server holds its limit of {_maxInstances} instances (RenderFarm:MaxInstances); known instances keep reporting");
             }
 
-            if (_entries.TryAdd(key, new InstanceEntry(key, report, timestamp, now, previous: null)))
+            if (_slots.TryAdd(key, new InstanceSlot(key, report, timestamp, now)))
             {
                 return new ReportResult(ReportOutcome.Applied);
             }
 
-            Interlocked.Decrement(ref _count);
+            Interlocked.Decrement(ref _count); // Another report of the same instance added it first.
         }
     }
 
@@ -88,10 +91,9 @@ public sealed class InstanceRegistry(IOptions<RenderFarmOptions> options, TimePr
         }
 
         var key = new InstanceKey(host, instance);
-        if (_entries.TryGetValue(key, out var current) && current.Report.SessionId == sessionId
-            && _entries.TryRemove(KeyValuePair.Create(key, current)))
+        if (_slots.TryGetValue(key, out var slot) && slot.RetireIfSession(sessionId))
         {
-            Interlocked.Decrement(ref _count);
+            Remove(key, slot);
             Interlocked.Increment(ref _signedOffTotal);
             return new SignOffResult(SignOffOutcome.Removed);
         }
@@ -109,13 +111,10 @@ public sealed class InstanceRegistry(IOptions<RenderFarmOptions> options, TimePr
     {
         var now = timeProvider.GetTimestamp();
         var renewed = 0;
-        foreach (var pair in _entries)
+        foreach (var pair in _slots)
         {
-            // A report that lands meanwhile renews the entry anyway.
-            if (_entries.TryUpdate(pair.Key, pair.Value.Renewed(now), pair.Value))
-            {
-                renewed++;
-            }
+            pair.Value.Renew(now);
+            renewed++;
         }
 
         return renewed;
@@ -127,17 +126,24 @@ public sealed class InstanceRegistry(IOptions<RenderFarmOptions> options, TimePr
     {
         var now = timeProvider.GetTimestamp();
         List<InstanceKey>? removed = null;
-        foreach (var pair in _entries)
+        foreach (var pair in _slots)
         {
-            // Removing the exact entry judged stale leaves one refreshed meanwhile in place.
-            if (timeProvider.GetElapsedTime(pair.Value.LastSeenTimestamp, now) >= _ttl && _entries.TryRemove(pair))
+            // Judged and retired under the slot's lock: a report that lands first keeps it.
+            if (pair.Value.RetireIfExpired(timeProvider, now, _ttl))
             {
-                Interlocked.Decrement(ref _count);
+                Remove(pair.Key, pair.Value);
                 Interlocked.Increment(ref _expiredTotal);
                 (removed ??= []).Add(pair.Key);
             }
         }
 
         return removed ?? (IReadOnlyList<InstanceKey>)[];
+    }
+
+    /// <summary>Takes a slot its caller retired out of the registry; only the retiring caller counts it.</summary>
+    private void Remove(InstanceKey key, InstanceSlot slot)
+    {
+        _slots.TryRemove(KeyValuePair.Create(key, slot));
+        Interlocked.Decrement(ref _count);
     }
 }

@@ -1,8 +1,16 @@
 namespace RenderFarm.Server.Registry;
 
 /// <summary>The full state of one Blender instance as it reported it (level-triggered).</summary>
-public sealed record InstanceReport
+/// <remarks>
+/// A value: a report on its way to the registry costs no object of its own, and the registry
+/// keeps the latest one inline in the instance's slot.
+/// </remarks>
+public readonly record struct InstanceReport
 {
+    public InstanceReport()
+    {
+    }
+
     public required string Host { get; init; }
     public required string Instance { get; init; }
     public required string SessionId { get; init; }

@@ -13,7 +13,7 @@ public class InstanceRegistryTests
 
         Assert.Equal(ReportOutcome.Applied, result.Outcome);
         Assert.Equal(1, registry.Count);
-        Assert.True(registry.Find("node01", "0")!.Report.Rendering);
+        Assert.True(registry.Find("node01", "0")!.Value.Report.Rendering);
     }
 
     [Fact]
@@ -25,7 +25,7 @@ public class InstanceRegistryTests
         var result = registry.Apply(Reports.Valid(sequence: 2, rendering: false));
 
         Assert.Equal(ReportOutcome.Applied, result.Outcome);
-        Assert.False(registry.Find("node01", "0")!.Report.Rendering);
+        Assert.False(registry.Find("node01", "0")!.Value.Report.Rendering);
         Assert.Equal(1, registry.Count);
     }
 
@@ -40,7 +40,7 @@ public class InstanceRegistryTests
         var result = registry.Apply(Reports.Valid(sequence: sequence, rendering: false));
 
         Assert.Equal(ReportOutcome.Stale, result.Outcome);
-        Assert.True(registry.Find("node01", "0")!.Report.Rendering);
+        Assert.True(registry.Find("node01", "0")!.Value.Report.Rendering);
     }
 
     [Fact]
@@ -48,12 +48,12 @@ public class InstanceRegistryTests
     {
         var (registry, time) = Reports.NewRegistry();
         registry.Apply(Reports.Valid(sequence: 5));
-        var before = registry.Find("node01", "0")!.LastSeen;
+        var before = registry.Find("node01", "0")!.Value.LastSeen;
 
         time.Advance(TimeSpan.FromSeconds(10));
         registry.Apply(Reports.Valid(sequence: 5));
 
-        Assert.Equal(before, registry.Find("node01", "0")!.LastSeen);
+        Assert.Equal(before, registry.Find("node01", "0")!.Value.LastSeen);
     }
 
     [Fact]
@@ -65,7 +65,7 @@ public class InstanceRegistryTests
         var result = registry.Apply(Reports.Valid(sequence: 1, session: "new"));
 
         Assert.Equal(ReportOutcome.Applied, result.Outcome);
-        Assert.Equal("new", registry.Find("node01", "0")!.Report.SessionId);
+        Assert.Equal("new", registry.Find("node01", "0")!.Value.Report.SessionId);
     }
 
     [Fact]
@@ -194,4 +194,81 @@ public class InstanceRegistryTests
         Assert.Equal(500, registry.Count);
         Assert.Equal(500, registry.Entries.Count());
     }
+
+    [Fact]
+    public void Unchanged_text_keeps_the_stored_strings_so_the_reports_copies_die_young()
+    {
+        var (registry, _) = Reports.NewRegistry();
+        registry.Apply(Reports.Valid(sequence: 1) with { Scene = Copy("shot_010"), BlendFile = Copy("shot_010.blend") });
+        var stored = registry.Find("node01", "0")!.Value.Report;
+
+        registry.Apply(Reports.Valid(sequence: 2) with { Scene = Copy("shot_010"), BlendFile = Copy("shot_020.blend") });
+        var after = registry.Find("node01", "0")!.Value.Report;
+
+        Assert.Same(stored.Scene, after.Scene);
+        Assert.Same(stored.SessionId, after.SessionId);
+        Assert.Equal("shot_020.blend", after.BlendFile);
+        Assert.Equal(2ul, after.Sequence);
+    }
+
+    [Fact]
+    public void Report_to_a_known_instance_allocates_no_more_than_its_lookup_key()
+    {
+        var (registry, _) = Reports.NewRegistry();
+        var reports = Enumerable.Range(1, 20_000)
+            .Select(i => Reports.Valid(sequence: (ulong)i, rendering: i % 2 == 0) with { Scene = Copy("shot_010") })
+            .ToArray();
+        for (var i = 0; i < 10_000; i++)
+        {
+            registry.Apply(reports[i]); // Warm-up: first calls compile code and size the dictionary.
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 10_000; i < reports.Length; i++)
+        {
+            registry.Apply(reports[i]);
+        }
+
+        var perReport = (GC.GetAllocatedBytesForCurrentThread() - before) / 10_000.0;
+        Assert.InRange(perReport, 0, 40); // new InstanceKey(host, instance): 32 bytes.
+        Assert.Equal(20_000ul, registry.Find("node01", "0")!.Value.Report.Sequence);
+    }
+
+    [Fact]
+    public async Task Reports_racing_with_expiry_and_sign_off_keep_an_exact_count()
+    {
+        var (registry, time) = Reports.NewRegistry(maxInstances: 1000);
+        var sequence = 0L;
+        using var done = new CancellationTokenSource();
+        var reporters = Enumerable.Range(0, 3).Select(_ => Task.Run(() =>
+        {
+            for (var i = 0; !done.IsCancellationRequested; i++)
+            {
+                registry.Apply(Reports.Valid(instance: (i % 50).ToString(),
+                    sequence: (ulong)Interlocked.Increment(ref sequence)));
+            }
+        })).ToArray();
+
+        for (var round = 0; round < 500; round++)
+        {
+            // Each round starts only once the reporters have moved on, so the rounds interleave with them.
+            var seen = Interlocked.Read(ref sequence);
+            SpinWait.SpinUntil(() => Interlocked.Read(ref sequence) > seen + 20);
+            time.Advance(Reports.Ttl);
+            registry.RemoveExpired();
+            registry.SignOff("node01", (round % 50).ToString(), "s1");
+        }
+
+        await done.CancelAsync();
+        await Task.WhenAll(reporters);
+
+        Assert.Equal(registry.Entries.Count(), registry.Count);
+        Assert.True(registry.ExpiredTotal > 0 && registry.SignedOffTotal > 0);
+        time.Advance(Reports.Ttl);
+        Assert.Equal(registry.Count, registry.RemoveExpired().Count);
+        Assert.Equal(0, registry.Count);
+        Assert.Empty(registry.Entries);
+    }
+
+    private static string Copy(string text) => new(text.AsSpan());
 }

@@ -1,0 +1,143 @@
+using System.Text;
+using RenderFarm.Server.Exposition;
+
+namespace RenderFarm.Server.Registry;
+
+/// <summary>
+/// The registry's record of one instance for as long as it is known, updated in place under
+/// its own lock. A report therefore leaves nothing behind that outlives its call: an object
+/// per report would live one heartbeat, long enough to be promoted, and at farm scale the
+/// GC would spend its time on them. Readers copy a consistent <see cref="InstanceEntry"/> out.
+/// </summary>
+/// <remarks>
+/// A slot is retired (under its lock) before it leaves the registry, by expiry or sign-off,
+/// and a retired slot takes no report: one that races with the removal goes to a new slot.
+/// </remarks>
+internal sealed class InstanceSlot
+{
+    private readonly Lock _gate = new();
+    private InstanceReport _report;
+    private long _lastSeenTimestamp;
+    private DateTimeOffset _lastSeen;
+    private byte[] _infoLabelBytes;
+    private bool _retired;
+
+    public InstanceSlot(InstanceKey key, in InstanceReport report, long timestamp, DateTimeOffset now)
+    {
+        Key = key;
+        _report = report with { Host = key.Host, Instance = key.Instance };
+        _lastSeenTimestamp = timestamp;
+        _lastSeen = now;
+        _infoLabelBytes = EncodeInfoLabels(key, report);
+    }
+
+    public InstanceKey Key { get; }
+
+    public InstanceEntry Read()
+    {
+        lock (_gate)
+        {
+            return new InstanceEntry(Key, _report, _lastSeenTimestamp, _lastSeen, _infoLabelBytes);
+        }
+    }
+
+    public SlotUpdate Apply(in InstanceReport report, long timestamp, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            if (_retired)
+            {
+                return SlotUpdate.Retired;
+            }
+
+            var previous = _report;
+            if (previous.SessionId == report.SessionId && report.Sequence <= previous.Sequence)
+            {
+                return SlotUpdate.Stale;
+            }
+
+            // Strings that did not change stay the ones already stored, so the request's copies die young.
+            _report = report with
+            {
+                Host = previous.Host,
+                Instance = previous.Instance,
+                SessionId = Kept(previous.SessionId, report.SessionId),
+                BlenderVersion = Kept(previous.BlenderVersion, report.BlenderVersion),
+                AddonVersion = Kept(previous.AddonVersion, report.AddonVersion),
+                Scene = Kept(previous.Scene, report.Scene),
+                BlendFile = Kept(previous.BlendFile, report.BlendFile),
+                Engine = Kept(previous.Engine, report.Engine),
+            };
+            if (!SameInfo(previous, report))
+            {
+                _infoLabelBytes = EncodeInfoLabels(Key, report);
+            }
+
+            _lastSeenTimestamp = timestamp;
+            _lastSeen = now;
+            return SlotUpdate.Applied;
+        }
+    }
+
+    /// <summary>Starts the TTL again at <paramref name="timestamp"/>.</summary>
+    public void Renew(long timestamp)
+    {
+        lock (_gate)
+        {
+            _lastSeenTimestamp = timestamp;
+        }
+    }
+
+    /// <summary>Retires the slot if its last report is at least <paramref name="ttl"/> old at <paramref name="now"/>.</summary>
+    public bool RetireIfExpired(TimeProvider timeProvider, long now, TimeSpan ttl)
+    {
+        lock (_gate)
+        {
+            if (_retired || timeProvider.GetElapsedTime(_lastSeenTimestamp, now) < ttl)
+            {
+                return false;
+            }
+
+            return _retired = true;
+        }
+    }
+
+    /// <summary>Retires the slot if <paramref name="sessionId"/> is the session it holds.</summary>
+    public bool RetireIfSession(string sessionId)
+    {
+        lock (_gate)
+        {
+            if (_retired || !string.Equals(_report.SessionId, sessionId, StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            return _retired = true;
+        }
+    }
+
+    private static string Kept(string stored, string reported) =>
+        string.Equals(stored, reported, StringComparison.Ordinal) ? stored : reported;
+
+    private static bool SameInfo(in InstanceReport a, in InstanceReport b) =>
+        a.BlenderVersion == b.BlenderVersion && a.AddonVersion == b.AddonVersion && a.Engine == b.Engine;
+
+    private static byte[] EncodeInfoLabels(InstanceKey key, in InstanceReport report)
+    {
+        var builder = new StringBuilder();
+        builder.Append(Encoding.UTF8.GetString(key.LabelBytes))
+            .Append(",blender_version=\"").Append(LabelText.Escape(report.BlenderVersion))
+            .Append("\",addon_version=\"").Append(LabelText.Escape(report.AddonVersion))
+            .Append("\",engine=\"").Append(LabelText.Escape(report.Engine)).Append('"');
+        return Encoding.UTF8.GetBytes(builder.ToString());
+    }
+}
+
+internal enum SlotUpdate
+{
+    Applied,
+    Stale,
+
+    /// <summary>The slot left the registry meanwhile: the report belongs in a new one.</summary>
+    Retired,
+}
