@@ -29,6 +29,12 @@ internal sealed class ExpositionBuffer(PipeWriter writer)
     private int _unflushed;
     private int _flushThreshold = FirstFlush;
 
+    /// <summary>
+    /// While false, every flush stays at the first, small size: for text that should reach the
+    /// scraper line by line as it is made rather than in large pieces.
+    /// </summary>
+    public bool GrowFlushes { get; set; } = true;
+
     public void Write(ReadOnlySpan<byte> utf8)
     {
         var span = Reserve(utf8.Length);
@@ -63,7 +69,11 @@ internal sealed class ExpositionBuffer(PipeWriter writer)
     {
         Commit();
         _unflushed = 0;
-        _flushThreshold = Math.Min(_flushThreshold * 2, LargestFlush);
+        if (GrowFlushes)
+        {
+            _flushThreshold = Math.Min(_flushThreshold * 2, LargestFlush);
+        }
+
         return writer.FlushAsync(cancellationToken);
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Pipelines;
 using RenderFarm.Server.Registry;
 
@@ -9,6 +10,12 @@ namespace RenderFarm.Server.Exposition;
 /// </summary>
 public static class FarmExposition
 {
+    // The product's headline gauge; its name is part of the product contract.
+    private static readonly byte[] RenderStateName = "Blender_Render"u8.ToArray();
+
+    private static readonly byte[] RenderStateHeader = MetricHeader.Encode(
+        "Blender_Render", "gauge", "1 while the Blender instance is rendering, 0 when it is idle.");
+
     private static readonly byte[] InstancesHeader = MetricHeader.Encode(
         "renderfarm_instances", "gauge", "Blender instances known to the server, by render state.");
 
@@ -20,26 +27,21 @@ public static class FarmExposition
 
     public static async Task WriteAsync(PipeWriter writer, InstanceRegistry registry, CancellationToken cancellationToken)
     {
-        var slots = registry.Slots.ToArray();
-        var metrics = InstanceMetric.All;
-        var count = slots.Length;
         var buffer = new ExpositionBuffer(writer);
 
-        // The text format groups samples by family, so every instance is needed once per family.
-        // Slots lie scattered over the heap: one pass reads each of them into flat arrays
-        // and the later families are written from those, which keeps a large scrape out of
-        // cache misses. That pass writes the first family (the render state) as it goes, so
-        // the scrape starts flowing at once.
-        var rest = metrics.Count - 1;
-        var snapshot = ScrapeSnapshot.Rent(count, rest);
-        int rendering;
+        // The render state comes first, written as the slots are gathered, and goes out whole
+        // before anything else is read: it is the farm's headline, the series a dashboard
+        // watches flip, and one byte per slot. The gathered slots are rented: at 10k
+        // instances a fresh array per scrape would already be a large object.
+        var (slots, count, rendering) = await WriteRenderStateAsync(buffer, registry, cancellationToken);
         try
         {
-            rendering = await WriteFamiliesAsync(buffer, slots, metrics, snapshot, cancellationToken);
+            await WriteFamiliesAsync(buffer, slots.AsMemory(0, count), cancellationToken);
         }
         finally
         {
-            snapshot.Return(count);
+            // Slots of instances that leave must not be kept alive by the pool.
+            ArrayPool<InstanceSlot>.Shared.Return(slots, clearArray: true);
         }
 
         buffer.Write(InstancesHeader);
@@ -52,40 +54,77 @@ public static class FarmExposition
         await buffer.FlushAsync(cancellationToken);
     }
 
-    /// <returns>How many instances are rendering.</returns>
-    private static async Task<int> WriteFamiliesAsync(ExpositionBuffer buffer, InstanceSlot[] slots,
-        IReadOnlyList<InstanceMetric> metrics, ScrapeSnapshot snapshot, CancellationToken cancellationToken)
+    /// <returns>The slots written, in a rented array, and how many of them are rendering.</returns>
+    private static async Task<(InstanceSlot[] Slots, int Count, int Rendering)> WriteRenderStateAsync(
+        ExpositionBuffer buffer, InstanceRegistry registry, CancellationToken cancellationToken)
     {
-        var count = slots.Length;
-        var rest = metrics.Count - 1;
-        var (values, present, labels, infoLabels) = (snapshot.Values, snapshot.Present, snapshot.Labels, snapshot.InfoLabels);
-        var rendering = 0;
-        var first = metrics[0];
-        buffer.Write(first.Header);
-        for (var i = 0; i < count; i++)
+        var slots = ArrayPool<InstanceSlot>.Shared.Rent(registry.Count + 64);
+        var (count, rendering) = (0, 0);
+        buffer.Write(RenderStateHeader);
+        buffer.GrowFlushes = false; // A line here waits at most 16 KiB for its flush.
+        try
         {
-            var entry = slots[i].Read();
-            labels[i] = entry.Key.LabelBytes;
-            infoLabels[i] = entry.InfoLabelBytes;
-            rendering += entry.Report.Rendering ? 1 : 0;
-            for (var m = 0; m < rest; m++)
+            foreach (var slot in registry.Slots)
             {
-                var value = metrics[m + 1].Value(in entry);
-                present[(m * count) + i] = value.HasValue;
-                values[(m * count) + i] = value.GetValueOrDefault();
-            }
+                if (count == slots.Length)
+                {
+                    // Instances arrived while the slots were being gathered.
+                    var larger = ArrayPool<InstanceSlot>.Shared.Rent(slots.Length * 2);
+                    slots.AsSpan().CopyTo(larger);
+                    ArrayPool<InstanceSlot>.Shared.Return(slots, clearArray: true);
+                    slots = larger;
+                }
 
-            if (first.Value(in entry) is { } firstValue)
-            {
-                buffer.Sample(first.Name, first.UsesInfoLabels ? infoLabels[i] : labels[i], firstValue);
+                slots[count++] = slot;
+                var state = slot.Rendering;
+                rendering += state ? 1 : 0;
+                buffer.Sample(RenderStateName, slot.LabelBytes, state ? 1L : 0L);
                 await buffer.FlushIfFullAsync(cancellationToken);
             }
+
+            await buffer.FlushAsync(cancellationToken);
+            buffer.GrowFlushes = true;
+        }
+        catch
+        {
+            ArrayPool<InstanceSlot>.Shared.Return(slots, clearArray: true); // The scrape was abandoned.
+            throw;
         }
 
-        for (var m = 0; m < rest; m++)
+        return (slots, count, rendering);
+    }
+
+    /// <summary>
+    /// The text format groups samples by family, so every instance is needed once per family.
+    /// Slots lie scattered over the heap: one pass copies each of them out (under its lock, so
+    /// that an instance's values are all from one report) into flat arrays, and the families
+    /// are written from those, which keeps a large scrape out of cache misses.
+    /// </summary>
+    private static async Task WriteFamiliesAsync(ExpositionBuffer buffer, ReadOnlyMemory<InstanceSlot> slots,
+        CancellationToken cancellationToken)
+    {
+        var metrics = InstanceMetric.All;
+        var count = slots.Length;
+        var snapshot = ScrapeSnapshot.Rent(count, metrics.Count);
+        try
         {
-            var metric = metrics[m + 1];
-            var metricLabels = metric.UsesInfoLabels ? infoLabels : labels;
+            snapshot.Fill(slots.Span, metrics);
+            await WriteSnapshotAsync(buffer, count, metrics, snapshot, cancellationToken);
+        }
+        finally
+        {
+            snapshot.Return(count);
+        }
+    }
+
+    private static async Task WriteSnapshotAsync(ExpositionBuffer buffer, int count,
+        IReadOnlyList<InstanceMetric> metrics, ScrapeSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        var (values, present) = (snapshot.Values, snapshot.Present);
+        for (var m = 0; m < metrics.Count; m++)
+        {
+            var metric = metrics[m];
+            var metricLabels = metric.UsesInfoLabels ? snapshot.InfoLabels : snapshot.Labels;
             buffer.Write(metric.Header);
             for (int i = 0, at = m * count; i < count; i++, at++)
             {
@@ -96,7 +135,5 @@ public static class FarmExposition
                 }
             }
         }
-
-        return rendering;
     }
 }

@@ -26,11 +26,12 @@ internal sealed class InstanceMetric
 
     public bool UsesInfoLabels { get; }
 
-    /// <summary>Every per-instance family, in exposition order. The names are part of the product contract.</summary>
+    /// <summary>
+    /// Every per-instance family after <c>Blender_Render</c> (which <see cref="FarmExposition"/> writes
+    /// first, straight off the slots), in exposition order. The names are part of the product contract.
+    /// </summary>
     public static IReadOnlyList<InstanceMetric> All { get; } =
     [
-        Gauge("Blender_Render", "1 while the Blender instance is rendering, 0 when it is idle.",
-            (in InstanceEntry e) => e.Report.Rendering ? 1 : 0),
         new("blender_instance_info", "gauge", "Blender and add-on version and render engine of the instance; always 1.",
             (in InstanceEntry _) => 1, infoLabels: true),
         Gauge("blender_current_frame", "The scene's current frame.", (in InstanceEntry e) => e.Report.CurrentFrame),

@@ -1,3 +1,5 @@
+using RenderFarm.Server.Registry;
+
 namespace RenderFarm.Server.Exposition;
 
 /// <summary>
@@ -28,6 +30,24 @@ internal sealed class ScrapeSnapshot
     public byte[][] Labels { get; }
 
     public byte[][] InfoLabels { get; }
+
+    /// <summary>Copies every slot out once and reads each family's value off the copy.</summary>
+    public void Fill(ReadOnlySpan<InstanceSlot> slots, IReadOnlyList<InstanceMetric> metrics)
+    {
+        var count = slots.Length;
+        for (var i = 0; i < count; i++)
+        {
+            var entry = slots[i].Read();
+            Labels[i] = slots[i].LabelBytes;
+            InfoLabels[i] = entry.InfoLabelBytes;
+            for (var m = 0; m < metrics.Count; m++)
+            {
+                var value = metrics[m].Value(in entry);
+                Present[(m * count) + i] = value.HasValue;
+                Values[(m * count) + i] = value.GetValueOrDefault();
+            }
+        }
+    }
 
     /// <summary>The kept set when it is free and large enough, else a new one (concurrent scrapes each get their own).</summary>
     public static ScrapeSnapshot Rent(int count, int families)

@@ -25,6 +25,7 @@ internal sealed class InstanceSlot
     public InstanceSlot(InstanceKey key, in InstanceReport report, long timestamp, DateTimeOffset now)
     {
         Key = key;
+        LabelBytes = key.LabelBytes;
         _report = report with { Host = key.Host, Instance = key.Instance };
         _lastSeenTimestamp = timestamp;
         _lastSeen = now;
@@ -32,6 +33,15 @@ internal sealed class InstanceSlot
     }
 
     public InstanceKey Key { get; }
+
+    /// <summary>The key's label text, held here too: one pointer fewer to chase per instance on a scrape.</summary>
+    public byte[] LabelBytes { get; }
+
+    /// <summary>
+    /// The render state alone, read without the lock (the scrape writes it first, for every
+    /// instance): one byte cannot be torn, and a report racing with the read shows or not.
+    /// </summary>
+    public bool Rendering => _report.Rendering;
 
     public InstanceEntry Read()
     {

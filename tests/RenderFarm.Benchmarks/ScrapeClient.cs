@@ -53,5 +53,36 @@ public sealed class ScrapeClient(Uri baseAddress) : IDisposable
         }
     }
 
+    /// <summary>
+    /// One scrape searched for one whole line as its bytes arrive, without making a string of
+    /// every line: the client's own garbage would otherwise show up in what is measured.
+    /// Returns the Stopwatch timestamp at which the line was read, or null; reads the body to its end.
+    /// </summary>
+    public async Task<long?> FindLineAsync(string line, CancellationToken cancellationToken)
+    {
+        var wanted = Encoding.UTF8.GetBytes("\n" + line + "\n");
+        using var response = await _http.GetAsync("/metrics", HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        long? seen = null;
+
+        // The text is kept from one read to the next by as much as a match could straddle.
+        var kept = 0;
+        int read;
+        while ((read = await body.ReadAsync(_buffer.AsMemory(kept), cancellationToken)) > 0)
+        {
+            var filled = kept + read;
+            if (seen is null && _buffer.AsSpan(0, filled).IndexOf(wanted) >= 0)
+            {
+                seen = Stopwatch.GetTimestamp();
+            }
+
+            kept = Math.Min(wanted.Length - 1, filled);
+            _buffer.AsSpan(filled - kept, kept).CopyTo(_buffer);
+        }
+
+        return seen;
+    }
+
     public void Dispose() => _http.Dispose();
 }

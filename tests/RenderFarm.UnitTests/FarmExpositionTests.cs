@@ -130,6 +130,23 @@ public class FarmExpositionTests
         Assert.Equal(3333, scrape.Value("renderfarm_instances", ("state", "idle")));
     }
 
+    [Fact]
+    public async Task The_render_state_of_every_instance_comes_before_any_other_sample()
+    {
+        var (registry, _) = Reports.NewRegistry(maxInstances: 2000);
+        for (var i = 0; i < 2000; i++)
+        {
+            registry.Apply(Reports.Valid(instance: i.ToString(), rendering: i % 2 == 0));
+        }
+
+        var scrape = await ScrapeAsync(registry);
+
+        var names = scrape.Samples.Select(s => s.Name).ToList();
+        Assert.Equal(2000, names.TakeWhile(n => n == "Blender_Render").Count());
+        Assert.DoesNotContain("Blender_Render", names.Skip(2000));
+        Assert.Equal(1000, scrape.Value("renderfarm_instances", ("state", "rendering")));
+    }
+
     private static async Task<Exposition> ScrapeAsync(InstanceRegistry registry)
     {
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0));
