@@ -6,11 +6,13 @@ namespace RenderFarm.Server.Registry;
 /// <summary>
 /// The one owner of instance state: a slot per (host, instance), updated in place by every
 /// applied report, removed on sign-off or when its TTL runs out. Safe for thousands of
-/// concurrent reports while a scrape reads it; no lock is shared between instances.
+/// concurrent reports while a scrape reads it: reports to known instances share no lock,
+/// and new instances are added one at a time.
 /// </summary>
 public sealed class InstanceRegistry(IOptions<RenderFarmOptions> options, TimeProvider timeProvider)
 {
     private readonly ConcurrentDictionary<InstanceKey, InstanceSlot> _slots = new();
+    private readonly Lock _addGate = new();
     private readonly TimeSpan _ttl = options.Value.InstanceTtl;
     private readonly int _maxInstances = options.Value.MaxInstances;
 
@@ -64,19 +66,25 @@ public sealed class InstanceRegistry(IOptions<RenderFarmOptions> options, TimePr
                 }
             }
 
-            if (Interlocked.Increment(ref _count) > _maxInstances)
+            // New instances are rare next to reports, and added one at a time: two first reports
+            // of one instance must not both count against the limit and turn a third away.
+            lock (_addGate)
             {
-                Interlocked.Decrement(ref _count);
-                return new ReportResult(ReportOutcome.LimitReached,
-                    $"the server holds its limit of {_maxInstances} instances (RenderFarm:MaxInstances); known instances keep reporting");
+                if (!_slots.ContainsKey(key))
+                {
+                    if (Count >= _maxInstances)
+                    {
+                        return new ReportResult(ReportOutcome.LimitReached,
+                            $"the server holds its limit of {_maxInstances} instances (RenderFarm:MaxInstances); known instances keep reporting");
+                    }
+
+                    _slots[key] = new InstanceSlot(key, report, timestamp, now);
+                    Interlocked.Increment(ref _count);
+                    return new ReportResult(ReportOutcome.Applied);
+                }
             }
 
-            if (_slots.TryAdd(key, new InstanceSlot(key, report, timestamp, now)))
-            {
-                return new ReportResult(ReportOutcome.Applied);
-            }
-
-            Interlocked.Decrement(ref _count); // Another report of the same instance added it first.
+            // Another report of the same instance added it first: this one goes to that slot.
         }
     }
 
