@@ -13,6 +13,7 @@ import bpy
 
 from .core import VERSION, build, config, grpc_native
 from .core.instance_slot import SlotError
+from .core.network_policy import OnlineAccess
 from .core.render_tracker import RenderTracker
 
 tracker = RenderTracker()
@@ -36,11 +37,29 @@ def log(message):
 
 def status():
     """One line for the preferences panel."""
-    return _status
+    refused = _refused()
+    return f"Not reporting: {refused}" if refused else _status
 
 
 def has_problem():
-    return _problem
+    return _problem or _refused() is not None
+
+
+def first_report_outcome():
+    """True once the server accepted a report, False when reporting is not working, None until either is known.
+    For the provisioning command, which checks a node once its settings are stored."""
+    reporter = _reporter
+    if reporter is None:
+        return False if _problem else None
+    if reporter.reached_server:
+        return True
+    return False if reporter.in_trouble else None
+
+
+def _refused():
+    # The network check runs on the reporter thread (it may resolve a name): its verdict arrives later.
+    reporter = _reporter
+    return reporter.refused if reporter is not None else None
 
 
 def publish(snapshot):
@@ -53,13 +72,13 @@ def start(after=None):
     global _reporter, _status, _problem
     if _reporter is not None:
         return
-    if getattr(bpy.app, "online_access", True) is False:
-        _set_problem("Not reporting: Blender's online access is off (Preferences > System > Network, "
-                     "or start Blender with --online-mode)")
+    access = OnlineAccess.of_blender(bpy.app)
+    if access.offline_forced:
+        _set_problem("Not reporting: Blender was started with --offline-mode, so the add-on sends nothing")
         return
     try:
         settings = config.resolve(os.environ, _preference_values(), grpc_native.available())
-        reporter = build.build_reporter(settings, bpy.app.version_string, VERSION, log)
+        reporter = build.build_reporter(settings, bpy.app.version_string, VERSION, log, access)
     except (config.ConfigError, SlotError) as error:
         _set_problem(f"Not reporting: {error}")
         return

@@ -63,3 +63,48 @@ def test_zip_command_builds_a_legacy_zip_and_an_extension_zip(tmp_path):
     assert not any("__pycache__" in name or name.endswith(".pyc") for name in names)
     with zipfile.ZipFile(extension) as archive:
         assert {"blender_manifest.toml", "__init__.py", "core/messages.py"} <= set(archive.namelist())
+
+
+# Blender's own extension rules (bl_pkg's manifest validation, 4.2 to 5.2): the real validator runs
+# in the Blender suites (`blender --command extension validate`); this keeps the manifest from drifting
+# between those runs and says which rule broke.
+TERSE_LIMIT = 64
+PERMISSION_KEYS = {"files", "network", "clipboard", "camera", "microphone"}
+
+
+def terse_text_error(value):
+    if not isinstance(value, str) or not value.strip() or value != value.strip():
+        return "a non-empty string without surrounding spaces expected"
+    if len(value) > TERSE_LIMIT:
+        return f"at most {TERSE_LIMIT} characters expected, found {len(value)}"
+    if any(ord(c) < 32 or ord(c) == 127 for c in value):
+        return "no control characters expected"
+    if not (value[-1].isalnum() or value[-1] in ")]}"):
+        return "must not end with punctuation"
+    return None
+
+
+def test_terse_text_rule_catches_what_blender_refuses():
+    assert terse_text_error("Reports render state to a RenderFarm server for Prometheus and Grafana") is not None
+    assert terse_text_error("Sends render state.") is not None
+    assert terse_text_error("Sends render state (gRPC)") is None
+
+
+def test_manifest_tagline_and_permission_reasons_follow_blenders_rules():
+    data = manifest()
+    assert terse_text_error(data["tagline"]) is None, f"tagline: {terse_text_error(data['tagline'])}"
+    assert isinstance(data["permissions"], dict)
+    for key, reason in data["permissions"].items():
+        assert key in PERMISSION_KEYS, key
+        assert terse_text_error(reason) is None, f"permissions.{key}: {terse_text_error(reason)}"
+
+
+def test_manifest_id_and_required_keys_follow_blenders_rules():
+    data = manifest()
+    for key in ("schema_version", "id", "version", "name", "tagline", "maintainer", "type", "license",
+                "blender_version_min"):
+        assert key in data, key
+    pkg_id = data["id"]
+    assert pkg_id.isidentifier() and "__" not in pkg_id and not pkg_id.startswith("_") and not pkg_id.endswith("_")
+    assert all(part.isdigit() for part in data["version"].split("."))
+    assert all(license.startswith("SPDX:") for license in data["license"])

@@ -54,3 +54,11 @@ def test_a_loaded_file_is_shown_while_idle_but_does_not_end_a_render(tracker):
 def test_nothing_is_known_before_the_first_render(tracker):
     state = tracker.snapshot()
     assert not state.rendering and state.job_frame_start is None and state.last_frame_seconds is None
+
+
+def test_eevee_is_one_engine_name_across_blender_versions():
+    tracker = RenderTracker(clock=lambda: 0.0)
+    assert tracker.scene_loaded("Scene", "a.blend", "BLENDER_EEVEE_NEXT", 1).engine == "BLENDER_EEVEE"  # 4.2 to 4.5
+    assert tracker.render_init("Scene", "a.blend", "BLENDER_EEVEE_NEXT", 1, 1, 2).engine == "BLENDER_EEVEE"
+    assert tracker.render_init("Scene", "a.blend", "BLENDER_EEVEE", 1, 1, 2).engine == "BLENDER_EEVEE"  # 3.x, 5.x
+    assert tracker.render_init("Scene", "a.blend", "CYCLES", 1, 1, 2).engine == "CYCLES"

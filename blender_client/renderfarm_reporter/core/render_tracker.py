@@ -8,6 +8,14 @@ import threading
 import time
 from dataclasses import dataclass, replace
 
+# Blender 4.2 to 4.5 call EEVEE "BLENDER_EEVEE_NEXT"; 3.x and 5.x call it "BLENDER_EEVEE". It is one
+# engine to a farm: reported under one name, so a dashboard's engine filter works across versions.
+ENGINE_NAMES = {"BLENDER_EEVEE_NEXT": "BLENDER_EEVEE"}
+
+
+def engine_name(engine):
+    return ENGINE_NAMES.get(engine, engine)
+
 
 @dataclass(frozen=True)
 class RenderSnapshot:
@@ -34,13 +42,13 @@ class RenderTracker:
     def scene_loaded(self, scene, blend_file, engine, frame):
         with self._lock:
             if not self._snapshot.rendering:
-                self._update(scene=scene, blend_file=blend_file, engine=engine, current_frame=frame)
+                self._update(scene=scene, blend_file=blend_file, engine=engine_name(engine), current_frame=frame)
             return self._snapshot
 
     def render_init(self, scene, blend_file, engine, frame, frame_start, frame_end):
         with self._lock:
             self._frame_started_at = None
-            return self._update(rendering=True, scene=scene, blend_file=blend_file, engine=engine,
+            return self._update(rendering=True, scene=scene, blend_file=blend_file, engine=engine_name(engine),
                                 current_frame=frame, job_frame_start=min(frame_start, frame_end),
                                 job_frame_end=max(frame_start, frame_end))
 

@@ -48,7 +48,8 @@ class Identity:
 
 class Reporter:
     def __init__(self, transport, identity, endpoint_text, log, clock=time.monotonic, backoff=None, sequence=SEQUENCE,
-                 cpu_seconds=process_stats.cpu_seconds, resident_memory=process_stats.resident_memory_bytes):
+                 cpu_seconds=process_stats.cpu_seconds, resident_memory=process_stats.resident_memory_bytes,
+                 gate=None):
         self._transport = transport
         self._identity = identity
         self._endpoint = endpoint_text
@@ -58,6 +59,9 @@ class Reporter:
         self._sequence = sequence
         self._cpu_seconds = cpu_seconds
         self._resident_memory = resident_memory
+        # Asked before the first report (see network_policy): None to go ahead, else why not.
+        # It may resolve a name, so it runs here on the reporter thread; OSError means "try again".
+        self._gate = gate
 
         self._wake = threading.Condition()
         self._latest = RenderSnapshot()
@@ -73,10 +77,21 @@ class Reporter:
         self._trouble_since = 0.0
         self._reached_server = False
         self.signed_off = False
+        self.refused = None  # why the gate said no, once it has
 
     @property
     def identity(self):
         return self._identity
+
+    @property
+    def reached_server(self):
+        """True once the server has accepted a report (read from any thread: a plain flag)."""
+        return self._reached_server
+
+    @property
+    def in_trouble(self):
+        """True while reports do not get through, or when the network check refused the server."""
+        return self._trouble is not None or self.refused is not None
 
     def start(self, after=None):
         """Starts the thread; with ``after`` (a stopped Reporter) it first lets that one sign off."""
@@ -122,9 +137,28 @@ class Reporter:
                     break
                 snapshot = self._latest
                 self._changed = False
+            if not self._gate_open():
+                if self.refused is not None:
+                    break
+                continue
             self._report(snapshot)
         self._sign_off()
         self._transport.close()
+
+    def _gate_open(self):
+        if self._gate is None:
+            return True
+        try:
+            reason = self._gate()
+        except OSError as error:
+            self._failed(RpcError(StatusCode.UNAVAILABLE, f"cannot resolve the server's name: {error.strerror or error}"))
+            return False
+        if reason is not None:
+            self.refused = reason
+            self._log(f"RenderFarm: Not reporting: {reason}. Blender is not affected.")
+            return False
+        self._gate = None
+        return True
 
     def _due(self):
         # During trouble a change waits for the next attempt, so a busy render cannot hammer a sick server.
@@ -184,8 +218,10 @@ class Reporter:
                 "rendering goes on, retrying with backoff (at most 30 s apart).")
 
     def _sign_off(self):
+        if not self._reached_server:
+            return
         remaining = self._stop_deadline - self._clock()
-        if not self._reached_server or remaining <= 0:
+        if remaining <= 0:
             return
         identity = self._identity
         request = SignOffRequest(identity.host, identity.instance, identity.session_id)
