@@ -12,12 +12,17 @@ mkdir -p "$results"
 
 # Debian packages the suites run against: promtool, Blender, the Python side of the add-on tests,
 # docker-compose checks the compose file (no engine needed); Chromium shows the farm page;
-# Pushgateway is the benchmark's comparison. kubectl comes from Kubernetes' own packages on the machine image.
-debian_packages=(prometheus prometheus-pushgateway blender python3-pytest python3-protobuf python3-grpcio protobuf-compiler openssl docker-compose chromium)
+# Pushgateway is the benchmark's comparison; debootstrap makes the Debian roots of newer Blenders.
+# kubectl comes from Kubernetes' own packages on the machine image.
+debian_packages=(prometheus prometheus-pushgateway blender python3-pytest python3-protobuf python3-grpcio protobuf-compiler openssl docker-compose chromium debootstrap)
 
-install_missing_debian_packages() {
+# The Blender version matrix beyond this machine's own 3.4: Debian suite and the Blender version it must have.
+# Each gets a cached minimal root (tests/blender-roots/build.sh); the Blender suites run in all of them.
+blender_roots=("trixie 4.3" "sid 5.2")
+
+install_missing_debian_packages() { # package…
     local missing=()
-    for package in "${debian_packages[@]}"; do
+    for package in "$@"; do
         dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
     done
     [ ${#missing[@]} -eq 0 ] && return 0
@@ -44,7 +49,34 @@ finish() {
     exit $?
 }
 
-if ! install_missing_debian_packages; then
+# debootstrap first: the Blender roots are made in the background while everything else installs and runs.
+if ! install_missing_debian_packages debootstrap; then
+    record "setup (debootstrap)" 0 1
+    finish
+fi
+
+mkdir -p "$results/blender-roots"
+root_builds=()
+for entry in "${blender_roots[@]}"; do
+    read -r suite version <<<"$entry"
+    bash tests/blender-roots/build.sh "$suite" "$version" > "$results/blender-roots/$suite.log" 2>&1 &
+    root_builds+=("$!:$suite")
+done
+# A run that stops early leaves no root build behind (an unfinished root is made anew next time).
+trap 'kill "${root_builds[@]%%:*}" 2>/dev/null' EXIT
+
+wait_for_blender_roots() {
+    local ok=0 build
+    for build in "${root_builds[@]}"; do
+        if ! wait "${build%%:*}"; then
+            cat "$results/blender-roots/${build#*:}.log"
+            ok=1
+        fi
+    done
+    return $ok
+}
+
+if ! install_missing_debian_packages "${debian_packages[@]}"; then
     record "setup (Debian packages)" 0 1
     finish
 fi
@@ -62,15 +94,15 @@ if ! dotnet build RenderFarm.sln -c Release --nologo -v quiet > "$results/build.
     finish
 fi
 
-# C# suites, one after another: the end-to-end ones load both cores.
-for project in tests/*/*.csproj; do
+run_suite() { # project
+    local project="$1" name
     name="$(basename "$project" .csproj)"
-    grep -q '<IsTestProject>true</IsTestProject>' "$project" || continue
     echo "Running $name"
     dotnet test "$project" -c Release --no-build --nologo \
         --logger "trx;LogFileName=$name.trx" --results-directory "$results" > "$results/$name.log" 2>&1
-    trx="$results/$name.trx"
+    local trx="$results/$name.trx"
     if [ -f "$trx" ]; then
+        local counters suite_passed suite_failed suite_errors
         counters="$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)"
         suite_passed="$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")"
         suite_failed="$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")"
@@ -82,7 +114,19 @@ for project in tests/*/*.csproj; do
         tail -n 80 "$results/$name.log"
         record "$name" 0 1
     fi
+}
+
+# C# suites, one after another: the end-to-end ones load both cores. The Blender suites go last, so
+# on a first run the others run while the Blender roots are still being made.
+for project in tests/*/*.csproj; do
+    grep -q '<IsTestProject>true</IsTestProject>' "$project" || continue
+    [ "$(basename "$project")" = RenderFarm.BlenderTests.csproj ] || run_suite "$project"
 done
+if wait_for_blender_roots; then
+    run_suite tests/RenderFarm.BlenderTests/RenderFarm.BlenderTests.csproj
+else
+    record "RenderFarm.BlenderTests (Blender roots)" 0 1
+fi
 
 # The add-on's bpy-free core, with the system Python Blender itself uses.
 if [ -d tests/addon ]; then

@@ -1,25 +1,19 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Reflection;
 using RenderFarm.Testing;
 using Xunit.Abstractions;
 
 namespace RenderFarm.BlenderTests;
 
 /// <summary>
-/// Debian's Blender in background mode with the add-on enabled from this repository (through
-/// a private user-scripts folder), in its own temporary folder. Dispose kills it and cleans up.
+/// A Blender of the version matrix in background mode, started as render managers start it
+/// (<c>blender -b -y … -a</c>, no <c>--addons</c>, no <c>--online-mode</c>), with the add-on installed and enabled
+/// in its own home folder (see <see cref="AddonInstallation"/>), in its own temporary folder. Dispose kills it and cleans up.
 /// </summary>
 public sealed class BlenderRun : IAsyncDisposable
 {
-    private static readonly string AddonDirectory = typeof(BlenderRun).Assembly
-        .GetCustomAttributes<AssemblyMetadataAttribute>()
-        .Single(a => a.Key == "RenderFarmAddonDirectory").Value!;
-
     private const string AddonPrefix = "RenderFarm:";
-    private static readonly string[] Background = ["-b", "--factory-startup"];
-    private static readonly string[] WithAddon = ["--addons", "renderfarm_reporter"];
 
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
@@ -41,20 +35,24 @@ public sealed class BlenderRun : IAsyncDisposable
     public Stopwatch Age { get; } = Stopwatch.StartNew();
 
     /// <summary>Renders <paramref name="frames"/> frames (Scenes/render_scene.py), then waits idle for <see cref="ReleaseAsync"/>.</summary>
-    /// <remarks>With <paramref name="addon"/> false, Blender runs without the add-on: the baseline of what a render costs.</remarks>
-    public static BlenderRun Render(string server, string host, ITestOutputHelper output, int frames = 3,
-        int samples = 128, IReadOnlyDictionary<string, string>? environment = null, bool addon = true) =>
-        Start([.. addon ? WithAddon : [], "--python", Scene("render_scene.py"), "-a", "--python", Scene("wait_for_release.py")],
-            server, host, output, new Dictionary<string, string>(environment ?? new Dictionary<string, string>())
+    /// <remarks>With <paramref name="addon"/> false, Blender runs without the add-on installed: the baseline of what a render costs.
+    /// <paramref name="flags"/> go on Blender's command line before the scene (e.g. <c>--offline-mode</c>).</remarks>
+    /// <remarks><paramref name="home"/>: a home folder whose preferences already hold the add-on and its settings (then
+    /// <paramref name="server"/> may be null: no RENDERFARM_SERVER).</remarks>
+    public static Task<BlenderRun> RenderAsync(BlenderVersion version, string? server, string host, ITestOutputHelper output,
+        int frames = 3, int samples = 128, IReadOnlyDictionary<string, string>? environment = null, bool addon = true,
+        string? home = null, params string[] flags) =>
+        StartAsync(version, [.. flags, "--python", "render_scene.py", "-a", "--python", "wait_for_release.py"], addon,
+            server, host, output, home, new Dictionary<string, string>(environment ?? new Dictionary<string, string>())
             {
                 ["RENDERFARM_TEST_FRAMES"] = frames.ToString(CultureInfo.InvariantCulture),
                 ["RENDERFARM_TEST_SAMPLES"] = samples.ToString(CultureInfo.InvariantCulture),
             });
 
     /// <summary>Starts Blender idle, waiting for <see cref="ReleaseAsync"/>.</summary>
-    public static BlenderRun Idle(string server, string host, ITestOutputHelper output,
+    public static Task<BlenderRun> IdleAsync(BlenderVersion version, string server, string host, ITestOutputHelper output,
         IReadOnlyDictionary<string, string>? environment = null) =>
-        Start([.. WithAddon, "--python", Scene("wait_for_release.py")], server, host, output,
+        StartAsync(version, ["--python", "wait_for_release.py"], addon: true, server, host, output, homeToCopy: null,
             new Dictionary<string, string>(environment ?? new Dictionary<string, string>()));
 
     /// <summary>Seconds since the Unix epoch that Blender printed for <c>renderfarm-test: {event}</c>.</summary>
@@ -133,33 +131,51 @@ public sealed class BlenderRun : IAsyncDisposable
         }
     }
 
-    private static string Scene(string name) => Path.Combine(AppContext.BaseDirectory, "Scenes", name);
-
-    private static BlenderRun Start(IEnumerable<string> arguments, string server, string host,
-        ITestOutputHelper output, Dictionary<string, string> environment)
+    private static async Task<BlenderRun> StartAsync(BlenderVersion version, IEnumerable<string> arguments, bool addon,
+        string? server, string host, ITestOutputHelper output, string? homeToCopy, Dictionary<string, string> environment)
     {
         var workspace = Directory.CreateTempSubdirectory("renderfarm-blender-").FullName;
-        var addons = Directory.CreateDirectory(Path.Combine(workspace, "scripts", "addons")).FullName;
-        Directory.CreateSymbolicLink(Path.Combine(addons, "renderfarm_reporter"), AddonDirectory);
-        Directory.CreateDirectory(Path.Combine(workspace, "frames"));
-
-        var start = new ProcessStartInfo(Tools.Require("blender"))
+        var home = Path.Combine(workspace, "home");
+        if (addon)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workspace,
-        };
-        foreach (var argument in Background.Concat(arguments))
-        {
-            start.ArgumentList.Add(argument);
+            AddonInstallation.CopyDirectory(homeToCopy ?? (await AddonInstallation.InstallAsync(version)).Home, home);
         }
 
-        start.Environment["BLENDER_USER_SCRIPTS"] = Path.Combine(workspace, "scripts");
+        Directory.CreateDirectory(home);
+        Directory.CreateDirectory(Path.Combine(workspace, "frames"));
+        // Scenes and files the add-on reads live in the workspace: a Blender in a Debian root sees only that.
+        var scenes = new HashSet<string>();
+        foreach (var scene in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Scenes"), "*.py"))
+        {
+            scenes.Add(Path.GetFileName(scene));
+            File.Copy(scene, Path.Combine(workspace, Path.GetFileName(scene)));
+        }
+
+        if (environment.TryGetValue("RENDERFARM_CA", out var ca) && File.Exists(ca))
+        {
+            environment["RENDERFARM_CA"] = Path.Combine(workspace, Path.GetFileName(ca));
+            File.Copy(ca, environment["RENDERFARM_CA"]);
+        }
+
+        if (environment.TryGetValue("BLENDER_USER_SCRIPTS", out var scripts) && Directory.Exists(scripts))
+        {
+            environment["BLENDER_USER_SCRIPTS"] = Path.Combine(workspace, "scripts");
+            AddonInstallation.CopyDirectory(scripts, environment["BLENDER_USER_SCRIPTS"]);
+        }
+
+        var start = version.StartInfo(
+            ["-b", "-y", .. arguments.Select(a => scenes.Contains(a) ? Path.Combine(workspace, a) : a)], workspace);
+        start.WorkingDirectory = workspace;
+        start.Environment["HOME"] = home;
+        start.Environment.Remove("XDG_CONFIG_HOME");
         // Instance slots are locked in the temporary folder: a private one keeps this run at slot 0
         // whatever else runs on the machine.
         start.Environment["TMPDIR"] = workspace;
-        start.Environment["RENDERFARM_SERVER"] = server;
+        if (server is not null)
+        {
+            start.Environment["RENDERFARM_SERVER"] = server;
+        }
+
         start.Environment["RENDERFARM_HOST"] = host;
         start.Environment["RENDERFARM_TEST_OUTPUT"] = Path.Combine(workspace, "frames");
         start.Environment["RENDERFARM_TEST_RELEASE"] = Path.Combine(workspace, "release");
@@ -168,6 +184,7 @@ public sealed class BlenderRun : IAsyncDisposable
             start.Environment[key] = value;
         }
 
+        output.WriteLine($"{version}: blender {string.Join(' ', start.ArgumentList.SkipWhile(a => a != "-b"))}");
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var run = new BlenderRun(process, workspace, output);
         process.OutputDataReceived += (_, e) => run.OnLine(e.Data);

@@ -8,23 +8,25 @@ public class RenderReportingTests(ITestOutputHelper output)
     private const int Frames = 3;
     private static readonly TimeSpan BlenderDeadline = TimeSpan.FromSeconds(90);
 
+    /// <remarks>Started as render managers start Blender: on 4.2+ that means online access off, and a
+    /// server on loopback is still reported to.</remarks>
     [Theory]
-    [InlineData(Transport.Native)]
-    [InlineData(Transport.GrpcWeb)]
+    [MemberData(nameof(BlenderVersion.NamesAndTransports), MemberType = typeof(BlenderVersion))]
     public async Task Background_render_shows_rendering_within_a_second_then_idle_with_its_frames_and_signs_off_on_exit(
-        string transport)
+        string version, string transport)
     {
+        var blenderVersion = BlenderVersion.Named(version);
         await using var server = await ServerProcess.StartAsync(output: output);
         using var scraper = new Scraper(server);
         var host = Transport.UniqueHost("render");
-        await using var blender = BlenderRun.Render(Transport.ServerSetting(server, transport), host, output, Frames,
-            environment: Transport.Environment(transport));
+        await using var blender = await BlenderRun.RenderAsync(blenderVersion, Transport.ServerSetting(server, transport), host,
+            output, Frames, environment: Transport.Environment(transport));
 
         await scraper.UntilAsync(s => s.Instance("Blender_Render", host, "0") == 1, BlenderDeadline, "rendering");
         var seenRendering = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
         var renderInit = await blender.EventTimeAsync("render_init", TimeSpan.FromSeconds(10));
         var latency = seenRendering - renderInit;
-        output.WriteLine($"Blender_Render 1 on /metrics {latency * 1000:F0} ms after render_init ({transport})");
+        output.WriteLine($"Blender_Render 1 on /metrics {latency * 1000:F0} ms after render_init ({blenderVersion}, {transport})");
         Assert.InRange(latency, -0.1, 1.0);
 
         await blender.WaitForLineAsync(l => l == "renderfarm-test: waiting", BlenderDeadline);
@@ -38,7 +40,8 @@ public class RenderReportingTests(ITestOutputHelper output)
         Assert.InRange(idle.Instance("blender_process_cpu_seconds_total", host, "0") ?? -1, 0.01, 3600);
         Assert.InRange(idle.Instance("blender_process_resident_memory_bytes", host, "0") ?? -1, 10e6, 100e9);
         var info = Assert.Single(idle.Series("blender_instance_info", ("host", host), ("instance", "0")));
-        Assert.Equal(("3.4.1", "1.0.0", "CYCLES"), (info.Label("blender_version"), info.Label("addon_version"), info.Label("engine")));
+        Assert.StartsWith(version + ".", info.Label("blender_version"));
+        Assert.Equal(("1.0.0", "CYCLES"), (info.Label("addon_version"), info.Label("engine")));
 
         Assert.Equal(0, await blender.ReleaseAsync(BlenderDeadline));
         var gone = await scraper.ScrapeAsync();
@@ -49,9 +52,8 @@ public class RenderReportingTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData(Transport.Native)]
-    [InlineData(Transport.GrpcWeb)]
-    public async Task Blender_killed_with_sigkill_is_gone_within_ttl_plus_one_second(string transport)
+    [MemberData(nameof(BlenderVersion.NamesAndTransports), MemberType = typeof(BlenderVersion))]
+    public async Task Blender_killed_with_sigkill_is_gone_within_ttl_plus_one_second(string version, string transport)
     {
         var ttl = TimeSpan.FromSeconds(2);
         await using var server = await ServerProcess.StartAsync(new Dictionary<string, string>
@@ -61,8 +63,8 @@ public class RenderReportingTests(ITestOutputHelper output)
         }, output);
         using var scraper = new Scraper(server);
         var host = Transport.UniqueHost("killed");
-        await using var blender = BlenderRun.Idle(Transport.ServerSetting(server, transport), host, output,
-            Transport.Environment(transport));
+        await using var blender = await BlenderRun.IdleAsync(BlenderVersion.Named(version), Transport.ServerSetting(server, transport),
+            host, output, Transport.Environment(transport));
 
         await scraper.UntilAsync(s => s.Instance("Blender_Render", host, "0") == 0, BlenderDeadline, "idle instance");
         blender.Kill();

@@ -15,18 +15,18 @@ public class ServerFaultTests(ITestOutputHelper output)
     private const int Samples = 96;
     private static readonly TimeSpan BlenderDeadline = TimeSpan.FromSeconds(120);
     private static readonly SemaphoreSlim BaselineLock = new(1, 1);
-    private static double? _baselineSeconds;
+    private static readonly Dictionary<BlenderVersion, double> BaselineSeconds = [];
 
     [Theory]
-    [InlineData(Transport.Native)]
-    [InlineData(Transport.GrpcWeb)]
+    [MemberData(nameof(BlenderVersion.NamesAndTransports), MemberType = typeof(BlenderVersion))]
     public async Task Server_down_at_start_then_up_gets_a_report_within_one_backoff_step_and_the_render_is_untouched(
-        string transport)
+        string version, string transport)
     {
+        var blenderVersion = BlenderVersion.Named(version);
         var (grpcPort, httpPort) = await ServerProcess.FreePortsAsync();
         var host = Transport.UniqueHost("late-server");
-        await using var blender = BlenderRun.Render(Transport.ServerSetting(grpcPort, httpPort, transport), host, output,
-            Frames, Samples, Transport.Environment(transport));
+        await using var blender = await BlenderRun.RenderAsync(blenderVersion, Transport.ServerSetting(grpcPort, httpPort, transport),
+            host, output, Frames, Samples, Transport.Environment(transport));
         await blender.EventTimeAsync("render_init", BlenderDeadline);
         await Task.Delay(TimeSpan.FromSeconds(1.5));
 
@@ -38,19 +38,20 @@ public class ServerFaultTests(ITestOutputHelper output)
         // The outage so far was about 2 s: the backoff step then is at most 2 s.
         Assert.InRange(serverUp.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(3));
 
-        await AssertRenderFinishesUntouchedAsync(blender, scraper, host);
+        await AssertRenderFinishesUntouchedAsync(blenderVersion, blender, scraper, host);
     }
 
     [Theory]
-    [InlineData(Transport.Native)]
-    [InlineData(Transport.GrpcWeb)]
-    public async Task Server_killed_mid_render_and_restarted_gets_reports_again_and_the_render_is_untouched(string transport)
+    [MemberData(nameof(BlenderVersion.NamesAndTransports), MemberType = typeof(BlenderVersion))]
+    public async Task Server_killed_mid_render_and_restarted_gets_reports_again_and_the_render_is_untouched(
+        string version, string transport)
     {
+        var blenderVersion = BlenderVersion.Named(version);
         var server = await ServerProcess.StartAsync(output: output);
         var (grpcPort, httpPort) = (server.GrpcPort, server.HttpPort);
         var host = Transport.UniqueHost("server-killed");
-        await using var blender = BlenderRun.Render(Transport.ServerSetting(server, transport), host, output,
-            Frames, Samples, Transport.Environment(transport));
+        await using var blender = await BlenderRun.RenderAsync(blenderVersion, Transport.ServerSetting(server, transport), host,
+            output, Frames, Samples, Transport.Environment(transport));
         try
         {
             using var first = new Scraper(server);
@@ -71,10 +72,10 @@ public class ServerFaultTests(ITestOutputHelper output)
         output.WriteLine($"reporting again {serverUp.ElapsedMilliseconds} ms after the restarted server was up");
         Assert.InRange(serverUp.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(3));
 
-        await AssertRenderFinishesUntouchedAsync(blender, scraper, host);
+        await AssertRenderFinishesUntouchedAsync(blenderVersion, blender, scraper, host);
     }
 
-    private async Task AssertRenderFinishesUntouchedAsync(BlenderRun blender, Scraper scraper, string host)
+    private async Task AssertRenderFinishesUntouchedAsync(BlenderVersion version, BlenderRun blender, Scraper scraper, string host)
     {
         var renderInit = await blender.EventTimeAsync("render_init", BlenderDeadline);
         var renderComplete = await blender.EventTimeAsync("render_complete", BlenderDeadline);
@@ -85,7 +86,7 @@ public class ServerFaultTests(ITestOutputHelper output)
         Assert.DoesNotContain((await scraper.ScrapeAsync()).Samples, s => s.Label("host") == host);
 
         var duration = renderComplete - renderInit;
-        var baseline = await BaselineRenderSecondsAsync();
+        var baseline = await BaselineRenderSecondsAsync(version);
         output.WriteLine($"render took {duration:F2} s with the fault, {baseline:F2} s without a server to talk to");
         // Restarting the server competes for the same two cores, hence the slack; a main thread
         // waiting on the network would cost a call timeout (5 s) per report and fail this.
@@ -103,12 +104,17 @@ public class ServerFaultTests(ITestOutputHelper output)
     /// The same render with reporting switched off by a bad setting: what the render costs on its own.
     /// Measured once for the class, on the same machine under the same load as the faults.
     /// </summary>
-    private async Task<double> BaselineRenderSecondsAsync()
+    private async Task<double> BaselineRenderSecondsAsync(BlenderVersion version)
     {
         await BaselineLock.WaitAsync();
         try
         {
-            return _baselineSeconds ??= await MeasureBaselineAsync();
+            if (!BaselineSeconds.TryGetValue(version, out var seconds))
+            {
+                BaselineSeconds[version] = seconds = await MeasureBaselineAsync(version);
+            }
+
+            return seconds;
         }
         finally
         {
@@ -116,9 +122,10 @@ public class ServerFaultTests(ITestOutputHelper output)
         }
     }
 
-    private async Task<double> MeasureBaselineAsync()
+    private async Task<double> MeasureBaselineAsync(BlenderVersion version)
     {
-        await using var blender = BlenderRun.Render("ftp://nowhere", Transport.UniqueHost("baseline"), output, Frames, Samples);
+        await using var blender = await BlenderRun.RenderAsync(version, "ftp://nowhere", Transport.UniqueHost("baseline"), output,
+            Frames, Samples);
         var init = await blender.EventTimeAsync("render_init", BlenderDeadline);
         var complete = await blender.EventTimeAsync("render_complete", BlenderDeadline);
         Assert.Equal(0, await blender.ReleaseAsync(BlenderDeadline));

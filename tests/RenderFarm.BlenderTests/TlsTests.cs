@@ -14,14 +14,13 @@ public sealed class TlsTests(ITestOutputHelper output) : IDisposable
     private readonly TestCertificates _otherPki = TestCertificates.Create("Some other CA");
 
     [Theory]
-    [InlineData(Transport.Native)]
-    [InlineData(Transport.GrpcWeb)]
-    public async Task Add_on_reports_over_tls_trusting_the_configured_ca(string transport)
+    [MemberData(nameof(BlenderVersion.NamesAndTransports), MemberType = typeof(BlenderVersion))]
+    public async Task Add_on_reports_over_tls_trusting_the_configured_ca(string version, string transport)
     {
         await using var server = await ServerProcess.StartAsync(_pki.ServerSettings, output);
         using var scraper = new Scraper(server, _pki.TrustingHandler());
         var host = Transport.UniqueHost("tls");
-        await using var blender = BlenderRun.Idle(TlsSetting(server, transport), host, output,
+        await using var blender = await BlenderRun.IdleAsync(BlenderVersion.Named(version), TlsSetting(server, transport), host, output,
             new Dictionary<string, string>(Transport.Environment(transport)) { ["RENDERFARM_CA"] = _pki.CaPath });
 
         await scraper.UntilAsync(s => s.Instance("Blender_Render", host, "0") == 0, Deadline, "reporting over TLS");
@@ -31,14 +30,13 @@ public sealed class TlsTests(ITestOutputHelper output) : IDisposable
     }
 
     [Theory]
-    [InlineData(Transport.Native)]
-    [InlineData(Transport.GrpcWeb)]
-    public async Task Add_on_refuses_a_server_its_ca_did_not_sign_and_says_so_once(string transport)
+    [MemberData(nameof(BlenderVersion.NamesAndTransports), MemberType = typeof(BlenderVersion))]
+    public async Task Add_on_refuses_a_server_its_ca_did_not_sign_and_says_so_once(string version, string transport)
     {
         await using var server = await ServerProcess.StartAsync(_pki.ServerSettings, output);
         using var scraper = new Scraper(server, _pki.TrustingHandler());
         var host = Transport.UniqueHost("wrong-ca");
-        await using var blender = BlenderRun.Idle(TlsSetting(server, transport), host, output,
+        await using var blender = await BlenderRun.IdleAsync(BlenderVersion.Named(version), TlsSetting(server, transport), host, output,
             new Dictionary<string, string>(Transport.Environment(transport)) { ["RENDERFARM_CA"] = _otherPki.CaPath });
 
         var refused = await blender.WaitForLineAsync(l => l.Contains("does not trust", StringComparison.Ordinal), Deadline);

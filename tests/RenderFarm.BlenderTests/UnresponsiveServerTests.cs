@@ -16,9 +16,11 @@ public class UnresponsiveServerTests(ITestOutputHelper output)
     private const int Samples = 600;
     private static readonly TimeSpan BlenderDeadline = TimeSpan.FromSeconds(180);
 
-    [Fact]
-    public async Task Silent_server_costs_the_render_nothing_and_reporting_recovers_when_a_real_server_returns()
+    [Theory]
+    [MemberData(nameof(BlenderVersion.Names), MemberType = typeof(BlenderVersion))]
+    public async Task Silent_server_costs_the_render_nothing_and_reporting_recovers_when_a_real_server_returns(string version)
     {
+        var blenderVersion = BlenderVersion.Named(version);
         using var grpcHole = new Blackhole();
         using var webHole = new Blackhole();
         var hosts = new Dictionary<string, string>
@@ -35,11 +37,13 @@ public class UnresponsiveServerTests(ITestOutputHelper output)
         {
             for (var round = 0; round < 2; round++)
             {
-                without.Add(await RenderSecondsAsync(BlenderRun.Render("localhost", "baseline", output, Frames, Samples, addon: false), held: null));
+                without.Add(await RenderSecondsAsync(
+                    await BlenderRun.RenderAsync(blenderVersion, "localhost", "baseline", output, Frames, Samples, addon: false), held: null));
                 foreach (var transport in silent.Keys)
                 {
                     var setting = Transport.ServerSetting(grpcHole.Port, webHole.Port, transport);
-                    var blender = BlenderRun.Render(setting, hosts[transport], output, Frames, Samples, Transport.Environment(transport));
+                    var blender = await BlenderRun.RenderAsync(blenderVersion, setting, hosts[transport], output, Frames, Samples,
+                        Transport.Environment(transport));
                     silent[transport].Add(await RenderSecondsAsync(blender, round == 1 ? held : null));
                 }
             }
@@ -47,7 +51,7 @@ public class UnresponsiveServerTests(ITestOutputHelper output)
             var baseline = without.Min();
             foreach (var (transport, seconds) in silent)
             {
-                output.WriteLine($"{transport}: render {seconds.Min():F2} s against a silent server, {baseline:F2} s without the add-on " +
+                output.WriteLine($"{blenderVersion}, {transport}: render {seconds.Min():F2} s against a silent server, {baseline:F2} s without the add-on " +
                     $"({(seconds.Min() / baseline - 1) * 100:+0.0;-0.0}%); runs {string.Join(", ", seconds.Select(s => s.ToString("F2")))} vs {string.Join(", ", without.Select(s => s.ToString("F2")))}");
                 Assert.True(seconds.Min() <= baseline * 1.05, $"{transport}: {seconds.Min():F2} s vs {baseline:F2} s without the add-on");
             }

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Makes (or finds, cached) a minimal Debian root with that suite's Blender and python3-grpcio, so the
+# Blender suites run against the Blender versions studios use, not only the machine's own.
+#
+#   tests/blender-roots/build.sh SUITE [EXPECTED_BLENDER_VERSION]
+#
+# The root lives in "$RENDERFARM_TEST_CACHE/blender-roots/SUITE" (default cache: /var/cache/renderfarm-tests),
+# outside the checkout, and is kept between runs. It is rebuilt when missing or broken (no stamp, or its
+# Blender does not start). A new root is made beside the old one and moved into place only when complete.
+# Needs root (debootstrap, chroot). Prints the root's folder and its Blender version.
+set -euo pipefail
+
+suite="${1:?usage: build.sh SUITE [EXPECTED_BLENDER_VERSION]}"
+expected="${2:-}"
+cache="${RENDERFARM_TEST_CACHE:-/var/cache/renderfarm-tests}/blender-roots"
+root="$cache/$suite"
+stamp="$root/.renderfarm-root"
+mirror="${RENDERFARM_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+packages=(blender python3-grpcio)
+
+blender_version() { # root -> "5.2.2", or nothing when that Blender does not start
+    chroot "$1" blender --version 2>/dev/null | sed -n 's/^Blender \([0-9][0-9.]*\).*/\1/p' | head -n 1
+}
+
+if [ -f "$stamp" ] && version="$(blender_version "$root")" && [ -n "$version" ]; then
+    :
+else
+    echo "Making a Debian $suite root with Blender in $root (first run only)" >&2
+    mkdir -p "$cache"
+    work="$root.new"
+    rm -rf --one-file-system "$work"
+    debootstrap --variant=minbase "$suite" "$work" "$mirror" > "$cache/$suite.log" 2>&1 \
+        || { tail -n 20 "$cache/$suite.log" >&2; echo "debootstrap of $suite failed (log: $cache/$suite.log)" >&2; exit 1; }
+    # sid's Release file on a mirror can be past its Valid-Until date.
+    { chroot "$work" apt-get -o Acquire::Check-Valid-Until=false update -qq \
+        && DEBIAN_FRONTEND=noninteractive chroot "$work" apt-get install -y -qq --no-install-recommends "${packages[@]}" \
+        && chroot "$work" apt-get clean; } >> "$cache/$suite.log" 2>&1 \
+        || { tail -n 20 "$cache/$suite.log" >&2; echo "installing ${packages[*]} in the $suite root failed (log: $cache/$suite.log)" >&2; exit 1; }
+    version="$(blender_version "$work")"
+    [ -n "$version" ] || { echo "Blender in the new $suite root does not start" >&2; exit 1; }
+    printf 'suite=%s\nblender=%s\npackages=%s\n' "$suite" "$version" "${packages[*]}" > "$work/.renderfarm-root"
+    rm -rf --one-file-system "$root"
+    mv "$work" "$root"
+fi
+
+if [ -n "$expected" ] && [[ "$version" != "$expected" && "$version" != "$expected".* ]]; then
+    echo "The $suite root has Blender $version, the matrix expects $expected: update the matrix (tests/run.sh)" >&2
+    exit 1
+fi
+echo "$root $version"
