@@ -8,9 +8,14 @@ blender_manifest.toml at its root, the layout of a Blender 4.2+ extension packag
 """
 
 import pathlib
+import re
 import sys
-import tomllib
 import zipfile
+
+try:
+    import tomllib
+except ImportError:  # Python before 3.11, as in Blender 3.x from blender.org (the provisioning command runs there)
+    tomllib = None
 
 ADDON = pathlib.Path(__file__).resolve().parent / "renderfarm_reporter"
 
@@ -21,10 +26,17 @@ def addon_files():
             yield path
 
 
+def manifest_id_and_version():
+    text = (ADDON / "blender_manifest.toml").read_text(encoding="utf-8")
+    if tomllib is not None:
+        manifest = tomllib.loads(text)
+        return {"id": manifest["id"], "version": manifest["version"]}
+    return dict(re.findall(r'^(id|version) = "([^"]+)"$', text, re.MULTILINE))
+
+
 def build(output):
     output.mkdir(parents=True, exist_ok=True)
-    manifest = tomllib.loads((ADDON / "blender_manifest.toml").read_text(encoding="utf-8"))
-    stem = f"{manifest['id']}-{manifest['version']}"
+    stem = "{id}-{version}".format(**manifest_id_and_version())
     legacy, extension = output / f"{stem}.zip", output / f"{stem}-extension.zip"
     with zipfile.ZipFile(legacy, "w", zipfile.ZIP_DEFLATED) as legacy_zip, \
             zipfile.ZipFile(extension, "w", zipfile.ZIP_DEFLATED) as extension_zip:
