@@ -100,3 +100,57 @@ def test_encoder_refuses_a_frame_number_outside_int32():
 @pytest.mark.parametrize("value, expected", [(1.5, 1.5), (0.0, 0.0), (-1.0, 0.0), (math.nan, 0.0), (math.inf, 0.0)])
 def test_seconds_the_server_would_refuse_become_zero(value, expected):
     assert finite_seconds(value) == expected
+
+
+# --- The field tables against the .proto's descriptor: a field the add-on does not carry fails here by name.
+
+KINDS = {9: "string", 4: "uint64", 13: "uint32", 14: "enum", 5: "int32", 1: "double"}  # FieldDescriptor.TYPE_*
+
+
+def descriptor_fields(message_descriptor):
+    optional = proto3_optional_names(message_descriptor)
+    return {field.name: (field.number, KINDS.get(field.type, f"type {field.type}"), field.name in optional)
+            for field in message_descriptor.fields}
+
+
+def proto3_optional_names(message_descriptor):
+    # proto3 `optional` fields sit in a synthetic oneof named "_<field>".
+    return {oneof.name[1:] for oneof in message_descriptor.oneofs if oneof.name.startswith("_")}
+
+
+def table_fields(table):
+    return {field.name: (field.number, field.kind, field.optional) for field in table}
+
+
+@pytest.mark.parametrize("message, table", [
+    ("ReportRequest", "REPORT_FIELDS"),
+    ("SignOffRequest", "SIGN_OFF_FIELDS"),
+])
+def test_every_proto_field_is_in_the_add_ons_table_with_its_number_type_and_presence(reporter_pb2, message, table):
+    from renderfarm_reporter.core import messages
+    expected = descriptor_fields(getattr(reporter_pb2, message).DESCRIPTOR)
+    ours = table_fields(getattr(messages, table))
+    missing = sorted(set(expected) - set(ours))
+    assert not missing, f"{message}: the add-on does not encode {', '.join(missing)}"
+    extra = sorted(set(ours) - set(expected))
+    assert not extra, f"{message}: the add-on encodes {', '.join(extra)}, which the .proto lacks"
+    for name, declared in expected.items():
+        assert ours[name] == declared, f"{message}.{name}: the .proto says {declared}, the add-on {ours[name]}"
+    # The table is in field-number order, as protobuf writes.
+    assert [f.number for f in getattr(messages, table)] == sorted(f.number for f in getattr(messages, table))
+
+
+@pytest.mark.parametrize("message, dataclass_name", [("ReportRequest", "ReportRequest"), ("SignOffRequest", "SignOffRequest")])
+def test_every_proto_field_is_a_field_of_the_add_ons_message(reporter_pb2, message, dataclass_name):
+    import dataclasses
+    from renderfarm_reporter.core import messages
+    ours = {f.name for f in dataclasses.fields(getattr(messages, dataclass_name))}
+    missing = sorted(set(descriptor_fields(getattr(reporter_pb2, message).DESCRIPTOR)) - ours)
+    assert not missing, f"{message}: the add-on's message has no {', '.join(missing)}"
+
+
+def test_the_guard_names_a_field_the_add_on_lacks(reporter_pb2):
+    from renderfarm_reporter.core import messages
+    expected = descriptor_fields(reporter_pb2.ReportRequest.DESCRIPTOR)
+    shortened = table_fields(messages.REPORT_FIELDS[:-1])
+    assert sorted(set(expected) - set(shortened)) == ["resident_memory_bytes"]

@@ -1,7 +1,9 @@
 """The messages of protos/renderfarm/v1/reporter.proto, encoded and decoded by hand.
 
 The add-on must work with only the standard library, so there are no generated classes.
-Field numbers and types follow the .proto exactly; proto3 fields holding their default value
+Each request is a table of its fields (name, number, type, optional), checked field by field
+against the .proto's descriptor by the tests, so a field added to the .proto fails a test that
+names it until the add-on carries it. Field numbers and types follow the .proto exactly; proto3 fields holding their default value
 are left out, ``optional`` fields are written whenever present (None means absent), and
 fields go out in field-number order, as protobuf's own serializers write them (the tests
 compare bytes with python3-protobuf).
@@ -14,6 +16,58 @@ from .wire import WIRE_VARINT, DecodeError, double_field, fields, int32_field, s
 
 RENDER_STATE_IDLE = 1
 RENDER_STATE_RENDERING = 2
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a request as the .proto declares it; a test checks each table against the descriptor."""
+    name: str
+    number: int
+    kind: str  # the .proto type: "string", "uint64", "enum", "int32", "double"
+    optional: bool = False
+
+    def encode(self, value):
+        if self.kind == "string":
+            return string_field(self.number, value)
+        present = value is not None if self.optional else None
+        if self.kind in ("uint64", "uint32", "enum"):
+            return uint_field(self.number, value, present=present)
+        if self.kind == "int32":
+            return int32_field(self.number, value, present=present)
+        return double_field(self.number, value, present=present)
+
+
+def encode(message, table):
+    # Field-number order, as protobuf's own serializers write.
+    return b"".join(field.encode(getattr(message, field.name)) for field in table)
+
+
+REPORT_FIELDS = (
+    Field("host", 1, "string"),
+    Field("instance", 2, "string"),
+    Field("session_id", 3, "string"),
+    Field("sequence", 4, "uint64"),
+    Field("state", 5, "enum"),
+    Field("blender_version", 6, "string"),
+    Field("addon_version", 7, "string"),
+    Field("scene", 8, "string"),
+    Field("blend_file", 9, "string"),
+    Field("engine", 10, "string"),
+    Field("current_frame", 11, "int32"),
+    Field("job_frame_start", 12, "int32", optional=True),
+    Field("job_frame_end", 13, "int32", optional=True),
+    Field("frames_rendered", 14, "uint64"),
+    Field("render_seconds", 15, "double"),
+    Field("last_frame_seconds", 16, "double", optional=True),
+    Field("process_cpu_seconds", 17, "double"),
+    Field("resident_memory_bytes", 18, "uint64", optional=True),
+)
+
+SIGN_OFF_FIELDS = (
+    Field("host", 1, "string"),
+    Field("instance", 2, "string"),
+    Field("session_id", 3, "string"),
+)
 
 
 @dataclass
@@ -38,26 +92,7 @@ class ReportRequest:
     resident_memory_bytes: int | None = None
 
     def encode(self):
-        return b"".join((
-            string_field(1, self.host),
-            string_field(2, self.instance),
-            string_field(3, self.session_id),
-            uint_field(4, self.sequence),
-            uint_field(5, self.state),
-            string_field(6, self.blender_version),
-            string_field(7, self.addon_version),
-            string_field(8, self.scene),
-            string_field(9, self.blend_file),
-            string_field(10, self.engine),
-            int32_field(11, self.current_frame),
-            int32_field(12, self.job_frame_start, present=self.job_frame_start is not None),
-            int32_field(13, self.job_frame_end, present=self.job_frame_end is not None),
-            uint_field(14, self.frames_rendered),
-            double_field(15, self.render_seconds),
-            double_field(16, self.last_frame_seconds, present=self.last_frame_seconds is not None),
-            double_field(17, self.process_cpu_seconds),
-            uint_field(18, self.resident_memory_bytes, present=self.resident_memory_bytes is not None),
-        ))
+        return encode(self, REPORT_FIELDS)
 
 
 @dataclass
@@ -67,7 +102,7 @@ class SignOffRequest:
     session_id: str = ""
 
     def encode(self):
-        return string_field(1, self.host) + string_field(2, self.instance) + string_field(3, self.session_id)
+        return encode(self, SIGN_OFF_FIELDS)
 
 
 @dataclass(frozen=True)
