@@ -1,5 +1,6 @@
 using RenderFarm.Server;
 using RenderFarm.Server.NodeStatus;
+using RenderFarm.Server.Startup;
 
 // "RenderFarm.Server check …" is the monitoring check: it asks a server, it starts none.
 if (args is ["check", .. var checkArgs])
@@ -7,10 +8,14 @@ if (args is ["check", .. var checkArgs])
     return await CheckCommand.RunAsync(checkArgs, Console.Out);
 }
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = ServerHost.CreateBuilder(args);
+if (ConfigurationCheck.Errors(builder.Configuration) is [_, ..] mistakes)
+{
+    return StartFailure.Report(mistakes, StartFailure.ConfigurationError);
+}
+
 builder.AddRenderFarm();
 
 var app = builder.Build();
 app.MapRenderFarm();
-app.Run();
-return 0;
+return await StartFailure.RunAsync(app);
