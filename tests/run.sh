@@ -12,8 +12,8 @@ mkdir -p "$results"
 
 # Debian packages the suites run against: promtool, Blender, the Python side of the add-on tests,
 # docker-compose checks the compose file (no engine needed); Chromium shows the farm page;
-# Pushgateway is the benchmark's comparison. kubectl comes from Kubernetes' own packages on the machine image.
-debian_packages=(prometheus prometheus-pushgateway blender python3-pytest python3-protobuf python3-grpcio protobuf-compiler openssl docker-compose chromium)
+# Pushgateway is the benchmark's comparison; systemd-analyze checks the service unit. kubectl comes from Kubernetes' own packages on the machine image.
+debian_packages=(prometheus prometheus-pushgateway blender python3-pytest python3-protobuf python3-grpcio protobuf-compiler openssl docker-compose chromium systemd)
 
 install_missing_debian_packages() {
     local missing=()
