@@ -35,6 +35,8 @@ public partial class SystemdTests(SystemdTests.SingleFilePublish published, ITes
         await using var server = await PublishedServer.StartAsync(published.Executable, output);
         var (grpcPort, httpPort) = await server.Listening;
         Assert.NotEqual(0, grpcPort);
+        // Started from /, it must not watch the file system for configuration changes.
+        Assert.Equal(0, InotifyWatches.Of(server.ProcessId));
 
         var timings = new List<double>();
         string text = "";
@@ -165,6 +167,8 @@ public partial class SystemdTests(SystemdTests.SingleFilePublish published, ITes
         private PublishedServer(Process process) => _process = process;
 
         public Task<(int Grpc, int Http)> Listening => ListeningAsync();
+
+        public int ProcessId => _process.Id;
 
         public static Task<PublishedServer> StartAsync(string executable, ITestOutputHelper output)
         {

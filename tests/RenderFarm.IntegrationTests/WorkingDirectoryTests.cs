@@ -23,7 +23,7 @@ public class WorkingDirectoryTests(ITestOutputHelper output)
 
         Assert.NotNull(scrape.Instance("Blender_Render", "node-wd", "0"));
         Assert.DoesNotContain(server.Log, line => line.Contains("Request starting", StringComparison.Ordinal));
-        Assert.Equal(0, InotifyWatches(server.ProcessId));
+        Assert.Equal(0, InotifyWatches.Of(server.ProcessId));
     }
 
     [Fact]
@@ -37,26 +37,11 @@ public class WorkingDirectoryTests(ITestOutputHelper output)
             await using var server = await ServerProcess.StartAsync(
                 new Dictionary<string, string> { ["RenderFarm:TokensFile"] = tokens }, output, workingDirectory: "/");
 
-            Assert.InRange(InotifyWatches(server.ProcessId), 0, 1);
+            Assert.InRange(InotifyWatches.Of(server.ProcessId), 0, 1);
         }
         finally
         {
             Directory.Delete(folder, recursive: true);
         }
     }
-
-    /// <summary>inotify watches the process holds, from /proc/PID/fdinfo (one "inotify wd:" line per watch).</summary>
-    private static int InotifyWatches(int processId) =>
-        Directory.EnumerateFiles($"/proc/{processId}/fdinfo")
-            .Sum(file =>
-            {
-                try
-                {
-                    return File.ReadLines(file).Count(line => line.StartsWith("inotify wd:", StringComparison.Ordinal));
-                }
-                catch (IOException)
-                {
-                    return 0; // The descriptor closed while we looked.
-                }
-            });
 }
