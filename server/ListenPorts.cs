@@ -72,9 +72,14 @@ public sealed partial class ListenPorts(ILogger<ListenPorts> logger)
     {
         var tokens = options.Tokens.Count(t => !string.IsNullOrWhiteSpace(t));
         var counted = tokens == 1 ? "1 token" : $"{tokens} tokens";
-        return string.IsNullOrEmpty(options.TokensFile)
-            ? tokens == 0 ? "off (anyone may report)" : $"on ({counted})"
-            : $"on ({counted} and the tokens file {options.TokensFile})";
+        var file = $"the tokens file {options.TokensFile}";
+        return (tokens, string.IsNullOrEmpty(options.TokensFile)) switch
+        {
+            (0, true) => "off (anyone may report)",
+            (_, true) => $"on ({counted})",
+            (0, false) => $"on ({file})",
+            _ => $"on ({counted} and {file})",
+        };
     }
 
     [LoggerMessage(Level = LogLevel.Information,

@@ -38,6 +38,7 @@ public class WorkingDirectoryTests(ITestOutputHelper output)
                 new Dictionary<string, string> { ["RenderFarm:TokensFile"] = tokens }, output, workingDirectory: "/");
 
             Assert.InRange(InotifyWatches.Of(server.ProcessId), 0, 1);
+            Assert.Contains(server.Log, line => line.EndsWith($"authentication on (the tokens file {tokens})", StringComparison.Ordinal));
         }
         finally
         {
