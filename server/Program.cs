@@ -15,7 +15,4 @@ if (ConfigurationCheck.Errors(builder.Configuration) is [_, ..] mistakes)
 }
 
 builder.AddRenderFarm();
-
-var app = builder.Build();
-app.MapRenderFarm();
-return await StartFailure.RunAsync(app);
+return await StartFailure.RunAsync(builder, app => app.MapRenderFarm());

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
 
@@ -34,9 +35,23 @@ public static class StartFailure
     public static void QuietFailedStartLog(ILoggingBuilder logging) =>
         logging.AddFilter(HostCategory, level => level >= LogLevel.Information && (s_started || level < LogLevel.Error));
 
-    /// <summary>Runs the server until it is stopped; a start that fails on a known mistake returns its exit code.</summary>
-    public static async Task<int> RunAsync(WebApplication app)
+    /// <summary>
+    /// Builds the server, maps its endpoints and runs it until it is stopped; a start that fails on a
+    /// known mistake returns its exit code.
+    /// </summary>
+    public static async Task<int> RunAsync(WebApplicationBuilder builder, Func<WebApplication, WebApplication> map)
     {
+        WebApplication app;
+        try
+        {
+            // Building configures Kestrel, which loads the TLS certificate.
+            app = map(builder.Build());
+        }
+        catch (Exception e) when (CertificateMistake(builder.Configuration, e) is { } line)
+        {
+            return Report([line], ConfigurationError);
+        }
+
         try
         {
             await app.StartAsync();
@@ -49,10 +64,30 @@ public static class StartFailure
         {
             return Report(e.Failures, ConfigurationError);
         }
+        catch (Exception e) when (CertificateMistake(app.Configuration, e) is { } line)
+        {
+            return Report([line], ConfigurationError);
+        }
 
         s_started = true;
         await app.WaitForShutdownAsync();
         return 0;
+    }
+
+    /// <summary>The line for a TLS certificate (or its key) that is missing, unreadable or not one; null for other failures.</summary>
+    private static string? CertificateMistake(IConfiguration configuration, Exception e)
+    {
+        const string pathKey = ListenPorts.DefaultCertificateKey;
+        const string keyPathKey = "Kestrel:Certificates:Default:KeyPath";
+        var path = configuration[pathKey];
+        if (string.IsNullOrEmpty(path) || e is not (IOException or UnauthorizedAccessException or CryptographicException))
+        {
+            return null;
+        }
+
+        var keyPath = configuration[keyPathKey];
+        var key = e is FileNotFoundException { FileName: { } missing } && missing == keyPath ? keyPathKey : pathKey;
+        return $"{key}: cannot use '{configuration[key]}' for TLS: {e.Message}";
     }
 
     private static string PortInUseLine(WebApplication app, IOException e)

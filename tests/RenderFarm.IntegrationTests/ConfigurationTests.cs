@@ -82,6 +82,35 @@ public class ConfigurationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Missing_or_unusable_tls_certificate_is_one_line_naming_the_key()
+    {
+        var notACertificate = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllTextAsync(notACertificate, "not a certificate\n");
+            foreach (var (path, expected) in new[]
+            {
+                ("/nonexistent/server.pem", "Kestrel:Certificates:Default:Path: cannot use '/nonexistent/server.pem' for TLS:"),
+                (notACertificate, $"Kestrel:Certificates:Default:Path: cannot use '{notACertificate}' for TLS:"),
+            })
+            {
+                var (exitCode, text) = await ServerProcess.RunToExitAsync(new Dictionary<string, string>
+                {
+                    ["RenderFarm:GrpcPort"] = "0",
+                    ["RenderFarm:HttpPort"] = "0",
+                    ["Kestrel:Certificates:Default:Path"] = path,
+                });
+
+                AssertOneLine(ExConfig, expected, exitCode, text);
+            }
+        }
+        finally
+        {
+            File.Delete(notACertificate);
+        }
+    }
+
+    [Fact]
     public async Task Start_up_line_states_ports_ttl_heartbeat_authentication_and_tls_but_no_token()
     {
         await using var server = await ServerProcess.StartAsync(new Dictionary<string, string>
