@@ -13,6 +13,8 @@ public sealed partial class ListenPorts(ILogger<ListenPorts> logger)
 
     private ListenOptions? _grpc;
     private ListenOptions? _http;
+    private RenderFarmOptions? _options;
+    private bool _tls;
 
     /// <summary>The bound ports; meaningful once the server started (port 0 becomes a real one).</summary>
     public int GrpcPort => _grpc?.IPEndPoint?.Port ?? 0;
@@ -31,6 +33,7 @@ public sealed partial class ListenPorts(ILogger<ListenPorts> logger)
         kestrel.Limits.Http2.MaxStreamsPerConnection = MaxStreamsPerConnection;
 
         var tls = !string.IsNullOrEmpty(configuration[DefaultCertificateKey]);
+        (_options, _tls) = (options, tls);
         kestrel.ListenAnyIP(options.GrpcPort, listen =>
         {
             listen.Protocols = HttpProtocols.Http2;
@@ -54,10 +57,33 @@ public sealed partial class ListenPorts(ILogger<ListenPorts> logger)
         });
     }
 
-    /// <summary>Says where the server listens; tests read this line to find ephemeral ports.</summary>
-    public void LogBound() => LogListening(GrpcPort, HttpPort);
+    /// <summary>
+    /// Says where the server listens and how it is set up, so one line answers an operator's first
+    /// questions; tests read it to find ephemeral ports. Tokens are counted, never shown.
+    /// </summary>
+    public void LogBound()
+    {
+        var options = _options ?? new RenderFarmOptions();
+        var authentication = Authentication(options);
+        LogListening(GrpcPort, HttpPort, _tls ? "on" : "off", options.InstanceTtl, options.HeartbeatInterval, authentication);
+    }
+
+    private static string Authentication(RenderFarmOptions options)
+    {
+        var tokens = options.Tokens.Count(t => !string.IsNullOrWhiteSpace(t));
+        var counted = tokens == 1 ? "1 token" : $"{tokens} tokens";
+        var file = $"the tokens file {options.TokensFile}";
+        return (tokens, string.IsNullOrEmpty(options.TokensFile)) switch
+        {
+            (0, true) => "off (anyone may report)",
+            (_, true) => $"on ({counted})",
+            (0, false) => $"on ({file})",
+            _ => $"on ({counted} and {file})",
+        };
+    }
 
     [LoggerMessage(Level = LogLevel.Information,
-        Message = "RenderFarm listening: native gRPC on port {GrpcPort}, HTTP/1.1 (metrics, health, gRPC-Web) on port {HttpPort}")]
-    private partial void LogListening(int grpcPort, int httpPort);
+        Message = "RenderFarm listening: native gRPC on port {GrpcPort}, HTTP/1.1 (metrics, health, gRPC-Web) on port {HttpPort}; " +
+            "TLS {Tls}; instance TTL {InstanceTtl}, heartbeat {HeartbeatInterval}; authentication {Authentication}")]
+    private partial void LogListening(int grpcPort, int httpPort, string tls, TimeSpan instanceTtl, TimeSpan heartbeatInterval, string authentication);
 }

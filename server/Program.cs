@@ -1,5 +1,6 @@
 using RenderFarm.Server;
 using RenderFarm.Server.NodeStatus;
+using RenderFarm.Server.Startup;
 
 // "RenderFarm.Server check …" is the monitoring check: it asks a server, it starts none.
 if (args is ["check", .. var checkArgs])
@@ -7,10 +8,11 @@ if (args is ["check", .. var checkArgs])
     return await CheckCommand.RunAsync(checkArgs, Console.Out);
 }
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddRenderFarm();
+var builder = ServerHost.CreateBuilder(args);
+if (ConfigurationCheck.Errors(builder.Configuration) is [_, ..] mistakes)
+{
+    return StartFailure.Report(mistakes, StartFailure.ConfigurationError);
+}
 
-var app = builder.Build();
-app.MapRenderFarm();
-app.Run();
-return 0;
+builder.AddRenderFarm();
+return await StartFailure.RunAsync(builder, app => app.MapRenderFarm());

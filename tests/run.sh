@@ -12,9 +12,9 @@ mkdir -p "$results"
 
 # Debian packages the suites run against: promtool, Blender, the Python side of the add-on tests,
 # docker-compose checks the compose file (no engine needed); Chromium shows the farm page;
-# Pushgateway is the benchmark's comparison; debootstrap makes the Debian roots of newer Blenders.
-# kubectl comes from Kubernetes' own packages on the machine image.
-debian_packages=(prometheus prometheus-pushgateway blender python3-pytest python3-protobuf python3-grpcio protobuf-compiler openssl docker-compose chromium debootstrap)
+# Pushgateway is the benchmark's comparison; debootstrap makes the Debian roots of newer Blenders;
+# systemd-analyze checks the service unit. kubectl comes from Kubernetes' own packages on the machine image.
+debian_packages=(prometheus prometheus-pushgateway blender python3-pytest python3-protobuf python3-grpcio protobuf-compiler openssl docker-compose chromium debootstrap systemd)
 
 # The Blender version matrix beyond this machine's own 3.4: Debian suite and the Blender version it must have.
 # Each gets a cached minimal root (tests/blender-roots/build.sh); the Blender suites run in all of them.

@@ -5,7 +5,6 @@ They fire in the UI and in background mode (``blender -b -a``), where timers and
 """
 
 import functools
-import os
 
 import bpy
 from bpy.app.handlers import persistent
@@ -32,7 +31,8 @@ def _guarded(handler):
 
 
 def _blend_file():
-    return os.path.basename(bpy.data.filepath)
+    # The whole path: shot010/lighting.blend and shot020/lighting.blend must stay apart.
+    return bpy.data.filepath
 
 
 @_guarded

@@ -32,7 +32,7 @@ internal sealed class InstanceMetric
     /// </summary>
     public static IReadOnlyList<InstanceMetric> All { get; } =
     [
-        new("blender_instance_info", "gauge", "Blender and add-on version and render engine of the instance; always 1.",
+        new("blender_instance_info", "gauge", "Blender and add-on version, render engine and .blend file of the instance; always 1.",
             (in InstanceEntry _) => 1, infoLabels: true),
         Gauge("blender_current_frame", "The scene's current frame.", (in InstanceEntry e) => e.Report.CurrentFrame),
         Counter("blender_frames_rendered_total", "Frames rendered by this Blender process.",

@@ -130,7 +130,7 @@ internal sealed class InstanceSlot
         string.Equals(stored, reported, StringComparison.Ordinal) ? stored : reported;
 
     private static bool SameInfo(in InstanceReport a, in InstanceReport b) =>
-        a.BlenderVersion == b.BlenderVersion && a.AddonVersion == b.AddonVersion && a.Engine == b.Engine;
+        a.BlenderVersion == b.BlenderVersion && a.AddonVersion == b.AddonVersion && a.Engine == b.Engine && a.BlendFile == b.BlendFile;
 
     private static byte[] EncodeInfoLabels(InstanceKey key, in InstanceReport report)
     {
@@ -138,7 +138,8 @@ internal sealed class InstanceSlot
         builder.Append(Encoding.UTF8.GetString(key.LabelBytes))
             .Append(",blender_version=\"").Append(LabelText.Escape(report.BlenderVersion))
             .Append("\",addon_version=\"").Append(LabelText.Escape(report.AddonVersion))
-            .Append("\",engine=\"").Append(LabelText.Escape(report.Engine)).Append('"');
+            .Append("\",engine=\"").Append(LabelText.Escape(report.Engine))
+            .Append("\",file=\"").Append(LabelText.Escape(report.BlendFile)).Append('"');
         return Encoding.UTF8.GetBytes(builder.ToString());
     }
 }

@@ -57,6 +57,26 @@ public static class ReportRules
         return value[..length];
     }
 
+    /// <summary>
+    /// Cuts a file path to <see cref="MaxTextLength"/> characters from the front, marked with "…",
+    /// so the folders nearest the file and the file name itself survive (shot010/lighting.blend).
+    /// </summary>
+    public static string TruncatePath(string path)
+    {
+        if (path.Length <= MaxTextLength)
+        {
+            return path;
+        }
+
+        var start = path.Length - (MaxTextLength - 1);
+        if (char.IsLowSurrogate(path[start]))
+        {
+            start++;
+        }
+
+        return "…" + path[start..];
+    }
+
     private static bool IsIdentityChar(char c) =>
         char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or ':';
 

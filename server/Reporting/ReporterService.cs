@@ -43,7 +43,7 @@ public sealed class ReporterService(InstanceRegistry registry, IOptions<RenderFa
         BlenderVersion = ReportRules.Truncate(request.BlenderVersion),
         AddonVersion = ReportRules.Truncate(request.AddonVersion),
         Scene = ReportRules.Truncate(request.Scene),
-        BlendFile = ReportRules.Truncate(request.BlendFile),
+        BlendFile = ReportRules.TruncatePath(request.BlendFile),
         Engine = ReportRules.Truncate(request.Engine),
         CurrentFrame = request.CurrentFrame,
         JobFrameStart = request.HasJobFrameStart ? request.JobFrameStart : null,

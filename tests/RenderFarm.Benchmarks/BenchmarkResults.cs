@@ -177,7 +177,17 @@ public sealed record BenchmarkResults(
         _ => $"{bytes / KiB / KiB:F1} MiB",
     };
 
-    private static string Times(double ratio) => $"{ratio:F2}×";
+    /// <summary>Heading of the hand-kept section (long soak and fuzz runs) that a rewrite of the results file carries over.</summary>
+    public const string LongRunsHeading = "## Long runs";
+
+    /// <summary>The hand-kept section of an existing results file, from its heading to the end; empty when there is none.</summary>
+    public static string LongRunsOf(string existing)
+    {
+        var start = existing.IndexOf("\n" + LongRunsHeading, StringComparison.Ordinal);
+        return start < 0 ? "" : existing[start..];
+    }
+
+        private static string Times(double ratio) => $"{ratio:F2}×";
 
     private static string Faster(double ratio) => $"{ratio:F1}× faster";
 }

@@ -53,7 +53,8 @@ try
     Console.WriteLine(results.ToTable());
     if (output is not null)
     {
-        await File.WriteAllTextAsync(output, results.ToMarkdown(options.Text("--note")));
+        var kept = File.Exists(output) ? BenchmarkResults.LongRunsOf(await File.ReadAllTextAsync(output)) : "";
+        await File.WriteAllTextAsync(output, results.ToMarkdown(options.Text("--note")) + kept);
         Console.WriteLine($"Results written to {output}");
     }
 

@@ -38,6 +38,21 @@ public class StatusApiTests(ServerFixture fixture) : IClassFixture<ServerFixture
     }
 
     [Fact]
+    public async Task A_long_file_path_is_cut_from_the_front_so_the_shot_and_file_name_show()
+    {
+        var report = StatusFarm.Report("api-long-path", "0");
+        report.BlendFile = "/mnt/projects/" + new string('x', 400) + "/shot020/lighting.blend";
+        await _farm.SendAsync(report);
+
+        var (_, body, _) = await _farm.GetJsonAsync("/api/hosts/api-long-path");
+
+        var file = body.GetProperty("instances")[0].GetProperty("file").GetString()!;
+        Assert.Equal(256, file.Length);
+        Assert.StartsWith("…", file);
+        Assert.EndsWith("/shot020/lighting.blend", file);
+    }
+
+    [Fact]
     public async Task Host_and_state_filters_select_instances_and_summary_counts_them()
     {
         await _farm.SendAsync(StatusFarm.Report("api-filter-a", "0", rendering: true, job: (1, 10)));

@@ -56,7 +56,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
     /// and waits until it listens. Ports default to 0 (ephemeral) unless given.
     /// </summary>
     public static async Task<ServerProcess> StartAsync(
-        IReadOnlyDictionary<string, string>? settings = null, ITestOutputHelper? output = null)
+        IReadOnlyDictionary<string, string>? settings = null, ITestOutputHelper? output = null, string? workingDirectory = null)
     {
         var all = new Dictionary<string, string>
         {
@@ -71,7 +71,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
             all[key] = value;
         }
 
-        var server = Launch(all, output);
+        var server = Launch(all, output, workingDirectory: workingDirectory);
         var finished = await Task.WhenAny(server._listening.Task, server._process.WaitForExitAsync(), Task.Delay(StartTimeout));
         if (finished != server._listening.Task)
         {
@@ -101,12 +101,13 @@ public sealed partial class ServerProcess : IAsyncDisposable
         }, output);
 
     /// <summary>
-    /// Runs the server with <paramref name="settings"/> expecting it to refuse to start;
-    /// returns its exit code and everything it wrote.
+    /// Runs the server with <paramref name="settings"/> (and <paramref name="environment"/> variables)
+    /// expecting it to refuse to start; returns its exit code and everything it wrote.
     /// </summary>
-    public static async Task<(int ExitCode, string Output)> RunToExitAsync(IReadOnlyDictionary<string, string> settings)
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(
+        IReadOnlyDictionary<string, string> settings, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var server = Launch(new Dictionary<string, string>(settings), output: null);
+        var server = Launch(new Dictionary<string, string>(settings), output: null, environment);
         using var timeout = new CancellationTokenSource(StartTimeout);
         try
         {
@@ -142,15 +143,21 @@ public sealed partial class ServerProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static ServerProcess Launch(Dictionary<string, string> settings, ITestOutputHelper? output)
+    private static ServerProcess Launch(Dictionary<string, string> settings, ITestOutputHelper? output,
+        IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(ServerAssembly)!,
+            WorkingDirectory = workingDirectory ?? Path.GetDirectoryName(ServerAssembly)!,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         start.ArgumentList.Add(ServerAssembly);
         foreach (var (key, value) in settings)
         {

@@ -20,6 +20,7 @@ public class FarmExpositionTests
             LastFrameSeconds = 1.75,
             ProcessCpuSeconds = 30.25,
             ResidentMemoryBytes = 1_500_000_000,
+            BlendFile = "/projects/shot010/lighting.blend",
         });
 
         var scrape = await ScrapeAsync(registry);
@@ -37,6 +38,7 @@ public class FarmExpositionTests
         Assert.Equal("3.4.1", info.Label("blender_version"));
         Assert.Equal("1.0.0", info.Label("addon_version"));
         Assert.Equal("CYCLES", info.Label("engine"));
+        Assert.Equal("/projects/shot010/lighting.blend", info.Label("file"));
         Assert.Equal(1, scrape.Value("renderfarm_instances", ("state", "rendering")));
         Assert.Equal(0, scrape.Value("renderfarm_instances", ("state", "idle")));
     }

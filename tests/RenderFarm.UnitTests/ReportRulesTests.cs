@@ -25,6 +25,19 @@ public class ReportRulesTests
     }
 
     [Fact]
+    public void Long_path_is_cut_from_the_front_so_the_file_name_survives()
+    {
+        var path = "/projects/" + new string('d', 300) + "/shot010/lighting.blend";
+
+        var cut = ReportRules.TruncatePath(path);
+
+        Assert.Equal(ReportRules.MaxTextLength, cut.Length);
+        Assert.StartsWith("…", cut);
+        Assert.EndsWith("/shot010/lighting.blend", cut);
+        Assert.Equal("/projects/shot010/lighting.blend", ReportRules.TruncatePath("/projects/shot010/lighting.blend"));
+    }
+
+    [Fact]
     public void Identity_may_be_128_characters_but_not_129()
     {
         Assert.Null(ReportRules.IdentityError("instance", new string('a', 128)));

@@ -2,9 +2,13 @@
 classes from the .proto for byte-for-byte comparisons."""
 
 import importlib
+import os
 import pathlib
+import re
 import subprocess
 import sys
+import threading
+import time
 import types
 
 import pytest
@@ -50,3 +54,70 @@ class FakeClock:
 @pytest.fixture
 def clock():
     return FakeClock()
+
+
+def _openssl(*arguments, cwd):
+    subprocess.run(["openssl", *arguments], cwd=cwd, check=True, capture_output=True)
+
+
+@pytest.fixture(scope="session")
+def pki(tmp_path_factory):
+    """Two CAs, and a server certificate for localhost and 127.0.0.1 signed by the first."""
+    folder = tmp_path_factory.mktemp("pki")
+    for ca in ("ca", "other-ca"):
+        _openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", f"/CN=RenderFarm test {ca}",
+                 "-keyout", f"{ca}.key", "-out", f"{ca}.pem", cwd=folder)
+    _openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout", "server.key",
+             "-out", "server.csr", cwd=folder)
+    (folder / "san.ext").write_text("subjectAltName=DNS:localhost,IP:127.0.0.1\n")
+    _openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+             "-days", "2", "-extfile", "san.ext", "-out", "server.pem", cwd=folder)
+    return folder
+
+
+SERVER_ASSEMBLY = REPOSITORY / "server" / "bin" / "Release" / "net10.0" / "RenderFarm.Server.dll"
+_LISTENING = re.compile(r"RenderFarm listening: native gRPC on port (\d+), HTTP/1\.1 .* on port (\d+)")
+
+
+class RealServer:
+    """The RenderFarm server built by the test command, on ephemeral ports; stopped by the fixture."""
+
+    def __init__(self, *settings):
+        if not SERVER_ASSEMBLY.exists():
+            pytest.fail(f"{SERVER_ASSEMBLY} is missing: build the solution first (bash tests/run.sh does)")
+        arguments = ["--RenderFarm:GrpcPort=0", "--RenderFarm:HttpPort=0", *settings]
+        self.process = subprocess.Popen(["dotnet", str(SERVER_ASSEMBLY), *arguments], stdout=subprocess.PIPE,
+                                        stderr=subprocess.STDOUT, text=True,
+                                        env=dict(os.environ, DOTNET_ENVIRONMENT="Production"))
+        deadline = time.monotonic() + 60
+        for line in self.process.stdout:
+            if match := _LISTENING.search(line):
+                self.grpc_port, self.http_port = int(match.group(1)), int(match.group(2))
+                # Keep reading, so a full pipe never blocks the server.
+                threading.Thread(target=self.process.stdout.read, daemon=True).start()
+                return
+            if time.monotonic() > deadline:
+                break
+        self.stop()
+        pytest.fail("the RenderFarm server did not start listening")
+
+    def stop(self):
+        self.process.kill()
+        self.process.wait()
+
+
+@pytest.fixture(scope="session")
+def plain_server():
+    """The real server without TLS, requiring the token 'farm-token'."""
+    server = RealServer("--RenderFarm:Tokens:0=farm-token")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def tls_server(pki):
+    """The real server serving TLS on both ports with the test CA's certificate."""
+    server = RealServer(f"--Kestrel:Certificates:Default:Path={pki / 'server.pem'}",
+                        f"--Kestrel:Certificates:Default:KeyPath={pki / 'server.key'}")
+    yield server
+    server.stop()

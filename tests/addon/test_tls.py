@@ -3,7 +3,6 @@ one is refused and reported as an untrusted certificate, and RENDERFARM_CA is ch
 
 import http.server
 import ssl
-import subprocess
 import threading
 from concurrent import futures
 
@@ -17,25 +16,6 @@ from renderfarm_reporter.core.status import RpcError
 
 REPORT = "/renderfarm.v1.Reporter/Report"
 REPLY = b"\x08\x01\x10\x88\x27"  # applied, heartbeat 5000 ms
-
-
-def _openssl(*arguments, cwd):
-    subprocess.run(["openssl", *arguments], cwd=cwd, check=True, capture_output=True)
-
-
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory):
-    """Two CAs, and a server certificate for localhost and 127.0.0.1 signed by the first."""
-    folder = tmp_path_factory.mktemp("pki")
-    for ca in ("ca", "other-ca"):
-        _openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", f"/CN=RenderFarm test {ca}",
-                 "-keyout", f"{ca}.key", "-out", f"{ca}.pem", cwd=folder)
-    _openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout", "server.key",
-             "-out", "server.csr", cwd=folder)
-    (folder / "san.ext").write_text("subjectAltName=DNS:localhost,IP:127.0.0.1\n")
-    _openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
-             "-days", "2", "-extfile", "san.ext", "-out", "server.pem", cwd=folder)
-    return folder
 
 
 @pytest.fixture(scope="module")

@@ -38,6 +38,9 @@ class NativeTransport:
         if grpc is None:
             raise RuntimeError("grpcio is not importable")
         self._endpoint = endpoint
+        # Read by diagnosis when a call fails.
+        self.endpoint = endpoint
+        self.has_token = bool(token)
         self._root_certificates = None
         if ca_file:
             with open(ca_file, "rb") as pem:

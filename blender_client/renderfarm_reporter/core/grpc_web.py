@@ -89,6 +89,9 @@ class GrpcWebTransport:
 
     def __init__(self, endpoint, token=None, user_agent="renderfarm-reporter", ca_file=None):
         self._endpoint = endpoint
+        # Read by diagnosis when a call fails.
+        self.endpoint = endpoint
+        self.has_token = bool(token)
         self._ca_file = ca_file
         self._headers = {
             "content-type": CONTENT_TYPE,

@@ -11,7 +11,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-from . import process_stats
+from . import diagnosis, process_stats
 from .backoff import Backoff
 from .identity import SEQUENCE
 from .messages import (
@@ -202,6 +202,12 @@ class Reporter:
             return (f"RenderFarm: the server at {self._endpoint} presented a TLS certificate this Blender does not "
                     f"trust ({error.message}); set RENDERFARM_CA or the add-on's CA File preference to the CA "
                     "that signed it. Trying again every 30 s.")
+        mistake = diagnosis.explain(error, getattr(self._transport, "endpoint", None),
+                                    getattr(self._transport, "has_token", False))
+        if mistake is not None:
+            retry = ("Trying again every 30 s." if error.needs_attention
+                     else "Rendering goes on; retrying with backoff (at most 30 s apart).")
+            return f"RenderFarm: {mistake} {retry}"
         if code == StatusCode.UNAUTHENTICATED:
             return (f"RenderFarm: the server at {self._endpoint} refused the token ({error}); "
                     "set RENDERFARM_TOKEN or the add-on's Token preference. Trying again every 30 s.")
