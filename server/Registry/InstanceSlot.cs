@@ -20,6 +20,7 @@ internal sealed class InstanceSlot
     private long _lastSeenTimestamp;
     private DateTimeOffset _lastSeen;
     private byte[] _infoLabelBytes;
+    private RetiredSessions? _retiredSessions;
     private bool _retired;
 
     public InstanceSlot(InstanceKey key, in InstanceReport report, long timestamp, DateTimeOffset now)
@@ -61,9 +62,21 @@ internal sealed class InstanceSlot
             }
 
             var previous = _report;
-            if (previous.SessionId == report.SessionId && report.Sequence <= previous.Sequence)
+            if (previous.SessionId == report.SessionId)
             {
+                if (report.Sequence <= previous.Sequence)
+                {
+                    return SlotUpdate.Stale;
+                }
+            }
+            else if (_retiredSessions?.Contains(report.SessionId) == true)
+            {
+                // A late report from a Blender process that was replaced: its successor stays.
                 return SlotUpdate.Stale;
+            }
+            else
+            {
+                (_retiredSessions ??= new RetiredSessions()).Add(previous.SessionId);
             }
 
             // Strings that did not change stay the ones already stored, so the request's copies die young.
