@@ -45,6 +45,9 @@ public static class RenderFarmExtensions
             .AddCheck<SweeperHealthCheck>("expiry-sweeper", tags: ["ready"]);
         services.AddNodeStatus();
 
+        // At the connection cap Kestrel warns once per refused connection: a flood of sockets would flood the log.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel.Connections", LogLevel.Error);
+
         MetricsEndpoint.UseLeanProcessMetrics();
         return builder;
     }
