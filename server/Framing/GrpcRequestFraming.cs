@@ -62,8 +62,11 @@ public sealed partial class GrpcRequestFraming(RequestDelegate next, ILogger<Grp
         await next(context);
     }
 
-    /// <summary>Examines the body without consuming it: the gRPC handler then reads the same bytes, no copy made.</summary>
-    private static async Task<Status> JudgeBodyAsync(PipeReader body, CancellationToken aborted)
+    /// <summary>
+    /// Examines the body without consuming it: the gRPC handler then reads the same bytes, no
+    /// copy made. A ValueTask: a report's body is usually all there at the first read.
+    /// </summary>
+    private static async ValueTask<Status> JudgeBodyAsync(PipeReader body, CancellationToken aborted)
     {
         while (true)
         {
@@ -86,7 +89,7 @@ public sealed partial class GrpcRequestFraming(RequestDelegate next, ILogger<Grp
     /// Reads a base64 body whole (gRPC-Web's own decoder cannot be read twice, and throws on bad
     /// base64 from inside the handler), decodes it, and hands gRPC-Web the binary body instead.
     /// </summary>
-    private static async Task<Status> DecodeTextBodyAsync(HttpContext context)
+    private static async ValueTask<Status> DecodeTextBodyAsync(HttpContext context)
     {
         var body = context.Request.BodyReader;
         ReadResult read;
