@@ -63,6 +63,23 @@ public class FramingTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Well_framed_report_is_applied_over_every_transport_after_the_check()
+    {
+        await using var server = await ServerProcess.StartAsync(output: output);
+        using var farm = new Farm(server);
+        using var grpcPort = new HttpClient { BaseAddress = server.GrpcAddress };
+
+        foreach (var contentType in ContentTypes)
+        {
+            var report = Farm.Report("framed", instance: contentType.Replace('/', '.'));
+            var status = await SendAsync(farm.Http, grpcPort, "/renderfarm.v1.Reporter/Report", contentType,
+                RawGrpc.Frame(Google.Protobuf.MessageExtensions.ToByteArray(report)));
+            Assert.True(status == "0", $"{contentType}: grpc-status {status}");
+            Assert.NotNull((await farm.ScrapeAsync()).Instance("Blender_Render", "framed", report.Instance));
+        }
+    }
+
+    [Fact]
     public async Task Base64_that_is_not_base64_gets_invalid_argument()
     {
         await using var server = await ServerProcess.StartAsync(output: output);
