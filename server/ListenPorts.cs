@@ -24,9 +24,18 @@ public sealed partial class ListenPorts(ILogger<ListenPorts> logger)
     /// <summary>Concurrent calls on one HTTP/2 connection (Kestrel's default, stated so it stays deliberate).</summary>
     public const int MaxStreamsPerConnection = 100;
 
+    /// <summary>
+    /// Connections beyond one per instance the server may hold: Prometheus, probes, farm pages, checks.
+    /// Each reporting Blender keeps one connection (native gRPC, or the add-on's kept-alive gRPC-Web).
+    /// </summary>
+    public const int ConnectionsBesideInstances = 1000;
+
     public void Configure(KestrelServerOptions kestrel, RenderFarmOptions options, IConfiguration configuration)
     {
         kestrel.AddServerHeader = false;
+        // Both ports together; beyond it Kestrel closes new connections at once, so a flood of
+        // idle sockets costs a bounded amount of memory.
+        kestrel.Limits.MaxConcurrentConnections = options.MaxInstances + ConnectionsBesideInstances;
         // Request bodies are left to gRPC's own message limit (RenderFarmExtensions.MaxReceiveMessageSize),
         // which refuses an oversized message from its length prefix with RESOURCE_EXHAUSTED.
         kestrel.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
@@ -34,7 +43,7 @@ public sealed partial class ListenPorts(ILogger<ListenPorts> logger)
 
         var tls = !string.IsNullOrEmpty(configuration[DefaultCertificateKey]);
         (_options, _tls) = (options, tls);
-        kestrel.ListenAnyIP(options.GrpcPort, listen =>
+        Listen(kestrel, options.ListenAddress, options.GrpcPort, listen =>
         {
             listen.Protocols = HttpProtocols.Http2;
             if (tls)
@@ -44,7 +53,7 @@ public sealed partial class ListenPorts(ILogger<ListenPorts> logger)
 
             _grpc = listen;
         });
-        kestrel.ListenAnyIP(options.HttpPort, listen =>
+        Listen(kestrel, options.ListenAddress, options.HttpPort, listen =>
         {
             // With TLS, ALPN lets this port take HTTP/2 as well; in cleartext it is HTTP/1.1 only.
             listen.Protocols = tls ? HttpProtocols.Http1AndHttp2 : HttpProtocols.Http1;
@@ -55,6 +64,19 @@ public sealed partial class ListenPorts(ILogger<ListenPorts> logger)
 
             _http = listen;
         });
+    }
+
+    /// <summary>Every interface (as before the setting existed), or the one address configured.</summary>
+    private static void Listen(KestrelServerOptions kestrel, string? address, int port, Action<ListenOptions> configure)
+    {
+        if (string.IsNullOrEmpty(address))
+        {
+            kestrel.ListenAnyIP(port, configure);
+        }
+        else
+        {
+            kestrel.Listen(System.Net.IPAddress.Parse(address), port, configure);
+        }
     }
 
     /// <summary>

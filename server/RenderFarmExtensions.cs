@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using RenderFarm.Server.Exposition;
+using RenderFarm.Server.Framing;
 using RenderFarm.Server.Health;
 using RenderFarm.Server.NodeStatus;
 using RenderFarm.Server.Registry;
@@ -39,9 +40,13 @@ public static class RenderFarmExtensions
         services.AddSingleton<IServiceMethodProvider<ReporterService>, ReporterMethods>();
         services.AddGrpc(grpc => grpc.MaxReceiveMessageSize = MaxReceiveMessageSize)
             .AddServiceOptions<ReporterService>(reporter => reporter.Interceptors.Add<BearerTokenInterceptor>());
-        services.AddGrpcHealthChecks()
+        services.AddSingleton<IServiceMethodProvider<HealthService>, HealthMethods>();
+        services.AddHealthChecks()
             .AddCheck<SweeperHealthCheck>("expiry-sweeper", tags: ["ready"]);
         services.AddNodeStatus();
+
+        // At the connection cap Kestrel warns once per refused connection: a flood of sockets would flood the log.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel.Connections", LogLevel.Error);
 
         MetricsEndpoint.UseLeanProcessMetrics();
         return builder;
@@ -50,10 +55,12 @@ public static class RenderFarmExtensions
     public static WebApplication MapRenderFarm(this WebApplication app)
     {
         app.UseRouting();
+        // Before gRPC-Web: the framing check reads the bodies as they came, base64 included.
+        app.UseMiddleware<GrpcRequestFraming>();
         app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
 
         app.MapGrpcService<ReporterService>();
-        app.MapGrpcHealthChecksService();
+        app.MapGrpcService<HealthService>();
         app.MapGet("/metrics", MetricsEndpoint.WriteAsync);
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });

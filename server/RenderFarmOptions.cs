@@ -15,6 +15,9 @@ public sealed class RenderFarmOptions : IValidatableObject
     [Range(0, 65535, ErrorMessage = "RenderFarm:HttpPort must be between {1} and {2}.")]
     public int HttpPort { get; set; } = 8000;
 
+    /// <summary>The one IP address both ports listen on; empty: every interface.</summary>
+    public string? ListenAddress { get; set; }
+
     /// <summary>An instance that has not reported for this long is forgotten.</summary>
     public TimeSpan InstanceTtl { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -57,6 +60,11 @@ public sealed class RenderFarmOptions : IValidatableObject
             {
                 yield return Error($"{nameof(Tokens)}:{i}", "must be a non-empty token without white space");
             }
+        }
+
+        if (!string.IsNullOrEmpty(ListenAddress) && !System.Net.IPAddress.TryParse(ListenAddress, out _))
+        {
+            yield return Error(nameof(ListenAddress), $"must be an IP address such as 10.0.0.5, 127.0.0.1 or ::1 (empty: every interface), was '{ListenAddress}'");
         }
 
         if (!string.IsNullOrEmpty(TokensFile) && !File.Exists(TokensFile))

@@ -13,6 +13,7 @@ public sealed class InstanceRegistry(IOptions<RenderFarmOptions> options, TimePr
 {
     private readonly ConcurrentDictionary<InstanceKey, InstanceSlot> _slots = new();
     private readonly Lock _addGate = new();
+    private readonly TextPool _texts = new();
     private readonly TimeSpan _ttl = options.Value.InstanceTtl;
     private readonly int _maxInstances = options.Value.MaxInstances;
 
@@ -52,7 +53,7 @@ public sealed class InstanceRegistry(IOptions<RenderFarmOptions> options, TimePr
         {
             if (_slots.TryGetValue(key, out var slot))
             {
-                switch (slot.Apply(report, timestamp, now))
+                switch (slot.Apply(report, timestamp, now, _texts))
                 {
                     case SlotUpdate.Applied:
                         return new ReportResult(ReportOutcome.Applied);
@@ -78,7 +79,7 @@ public sealed class InstanceRegistry(IOptions<RenderFarmOptions> options, TimePr
                             $"the server holds its limit of {_maxInstances} instances (RenderFarm:MaxInstances); known instances keep reporting");
                     }
 
-                    _slots[key] = new InstanceSlot(key, report, timestamp, now);
+                    _slots[key] = new InstanceSlot(key, report, timestamp, now, _texts);
                     Interlocked.Increment(ref _count);
                     return new ReportResult(ReportOutcome.Applied);
                 }

@@ -20,13 +20,23 @@ internal sealed class InstanceSlot
     private long _lastSeenTimestamp;
     private DateTimeOffset _lastSeen;
     private byte[] _infoLabelBytes;
+    private RetiredSessions? _retiredSessions;
     private bool _retired;
 
-    public InstanceSlot(InstanceKey key, in InstanceReport report, long timestamp, DateTimeOffset now)
+    public InstanceSlot(InstanceKey key, in InstanceReport report, long timestamp, DateTimeOffset now, TextPool texts)
     {
         Key = key;
         LabelBytes = key.LabelBytes;
-        _report = report with { Host = key.Host, Instance = key.Instance };
+        _report = report with
+        {
+            Host = key.Host,
+            Instance = key.Instance,
+            BlenderVersion = texts.Share(report.BlenderVersion),
+            AddonVersion = texts.Share(report.AddonVersion),
+            Scene = texts.Share(report.Scene),
+            BlendFile = texts.Share(report.BlendFile),
+            Engine = texts.Share(report.Engine),
+        };
         _lastSeenTimestamp = timestamp;
         _lastSeen = now;
         _infoLabelBytes = EncodeInfoLabels(key, report);
@@ -51,7 +61,7 @@ internal sealed class InstanceSlot
         }
     }
 
-    public SlotUpdate Apply(in InstanceReport report, long timestamp, DateTimeOffset now)
+    public SlotUpdate Apply(in InstanceReport report, long timestamp, DateTimeOffset now, TextPool texts)
     {
         lock (_gate)
         {
@@ -61,22 +71,35 @@ internal sealed class InstanceSlot
             }
 
             var previous = _report;
-            if (previous.SessionId == report.SessionId && report.Sequence <= previous.Sequence)
+            if (previous.SessionId == report.SessionId)
             {
+                if (report.Sequence <= previous.Sequence)
+                {
+                    return SlotUpdate.Stale;
+                }
+            }
+            else if (_retiredSessions?.Contains(report.SessionId) == true)
+            {
+                // A late report from a Blender process that was replaced: its successor stays.
                 return SlotUpdate.Stale;
             }
+            else
+            {
+                (_retiredSessions ??= new RetiredSessions()).Add(previous.SessionId);
+            }
 
-            // Strings that did not change stay the ones already stored, so the request's copies die young.
+            // Strings that did not change stay the ones already stored, so the request's copies die
+            // young; changed free text is the copy other instances share.
             _report = report with
             {
                 Host = previous.Host,
                 Instance = previous.Instance,
                 SessionId = Kept(previous.SessionId, report.SessionId),
-                BlenderVersion = Kept(previous.BlenderVersion, report.BlenderVersion),
-                AddonVersion = Kept(previous.AddonVersion, report.AddonVersion),
-                Scene = Kept(previous.Scene, report.Scene),
-                BlendFile = Kept(previous.BlendFile, report.BlendFile),
-                Engine = Kept(previous.Engine, report.Engine),
+                BlenderVersion = Kept(previous.BlenderVersion, report.BlenderVersion, texts),
+                AddonVersion = Kept(previous.AddonVersion, report.AddonVersion, texts),
+                Scene = Kept(previous.Scene, report.Scene, texts),
+                BlendFile = Kept(previous.BlendFile, report.BlendFile, texts),
+                Engine = Kept(previous.Engine, report.Engine, texts),
             };
             if (!SameInfo(previous, report))
             {
@@ -128,6 +151,9 @@ internal sealed class InstanceSlot
 
     private static string Kept(string stored, string reported) =>
         string.Equals(stored, reported, StringComparison.Ordinal) ? stored : reported;
+
+    private static string Kept(string stored, string reported, TextPool texts) =>
+        string.Equals(stored, reported, StringComparison.Ordinal) ? stored : texts.Share(reported);
 
     private static bool SameInfo(in InstanceReport a, in InstanceReport b) =>
         a.BlenderVersion == b.BlenderVersion && a.AddonVersion == b.AddonVersion && a.Engine == b.Engine && a.BlendFile == b.BlendFile;

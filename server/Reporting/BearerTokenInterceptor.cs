@@ -1,11 +1,12 @@
 using Grpc.Core;
 using Grpc.Core.Interceptors;
+using RenderFarm.Contracts.V1;
 
 namespace RenderFarm.Server.Reporting;
 
 /// <summary>
 /// With tokens configured, only callers presenting one of them as
-/// <c>authorization: Bearer …</c> may write.
+/// <c>authorization: Bearer …</c> may write, and only for the hosts that token is scoped to.
 /// </summary>
 public sealed class BearerTokenInterceptor(TokenStore tokens) : Interceptor
 {
@@ -14,16 +15,31 @@ public sealed class BearerTokenInterceptor(TokenStore tokens) : Interceptor
     public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
-        if (tokens.Required && !IsAuthorized(context.RequestHeaders.GetValue("authorization")))
+        if (!tokens.Required)
         {
-            throw new RpcException(new Status(StatusCode.Unauthenticated,
+            return continuation(request, context);
+        }
+
+        var scope = ScopeOf(context.RequestHeaders.GetValue("authorization"))
+            ?? throw new RpcException(new Status(StatusCode.Unauthenticated,
                 "authorization: expected 'Bearer <token>' with a token the server accepts"));
+        var host = request switch
+        {
+            ReportRequest report => report.Host,
+            SignOffRequest signOff => signOff.Host,
+            _ => null,
+        };
+        if (host is not null && !scope.Allows(host))
+        {
+            throw new RpcException(new Status(StatusCode.PermissionDenied,
+                "host: the token presented may not report for this host (see its line in RenderFarm:TokensFile)"));
         }
 
         return continuation(request, context);
     }
 
-    private bool IsAuthorized(string? header) =>
+    private HostScope? ScopeOf(string? header) =>
         header is not null && header.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase)
-        && tokens.Accepts(header[Scheme.Length..].Trim());
+            ? tokens.ScopeOf(header[Scheme.Length..].Trim())
+            : null;
 }

@@ -6,9 +6,10 @@ namespace RenderFarm.Server.Reporting;
 
 /// <summary>
 /// The bearer tokens reporters may present: RenderFarm:Tokens (reloaded with the
-/// configuration) plus the lines of RenderFarm:TokensFile, re-read when the file changes,
-/// so tokens rotate without a restart. Only SHA-256 hashes are kept, and every check
-/// compares against all of them in constant time.
+/// configuration; any host) plus the lines of RenderFarm:TokensFile, re-read when the file
+/// changes, so tokens rotate without a restart. A file line is <c>token</c> (any host) or
+/// <c>token pattern[,pattern…]</c> (those hosts only, see <see cref="HostScope"/>). Only
+/// SHA-256 hashes are kept, and every check compares against all of them in constant time.
 /// </summary>
 public sealed partial class TokenStore : IDisposable
 {
@@ -19,8 +20,8 @@ public sealed partial class TokenStore : IDisposable
     private readonly ILogger<TokenStore> _logger;
     private readonly IDisposable? _reloadSubscription;
     private readonly Lock _fileLock = new();
-    private byte[][] _configuredHashes = [];
-    private byte[][] _fileHashes = [];
+    private TokenGrant[] _configured = [];
+    private TokenGrant[] _fileGrants = [];
     private string? _filePath;
     private (DateTime Modified, long Length) _fileStamp;
     private long _nextFileCheck;
@@ -34,31 +35,36 @@ public sealed partial class TokenStore : IDisposable
     }
 
     /// <summary>False when neither Tokens nor TokensFile is configured: anyone may report.</summary>
-    public bool Required => _filePath is not null || Volatile.Read(ref _configuredHashes).Length > 0;
+    public bool Required => _filePath is not null || Volatile.Read(ref _configured).Length > 0;
 
-    public bool Accepts(string token)
+    public bool Accepts(string token) => ScopeOf(token) is not null;
+
+    /// <summary>The hosts <paramref name="token"/> may write for; null when the server does not accept it.</summary>
+    public HostScope? ScopeOf(string token)
     {
         RefreshFileIfDue();
         var presented = Hash(token);
-        var match = false;
-        foreach (var hash in Volatile.Read(ref _configuredHashes))
+        HostScope? scope = null;
+        // Every hash is compared, matched or not: the time taken says nothing about which one matched.
+        foreach (var grant in Volatile.Read(ref _configured))
         {
-            match |= CryptographicOperations.FixedTimeEquals(presented, hash);
+            scope = CryptographicOperations.FixedTimeEquals(presented, grant.Hash) ? scope ?? grant.Scope : scope;
         }
 
-        foreach (var hash in Volatile.Read(ref _fileHashes))
+        foreach (var grant in Volatile.Read(ref _fileGrants))
         {
-            match |= CryptographicOperations.FixedTimeEquals(presented, hash);
+            scope = CryptographicOperations.FixedTimeEquals(presented, grant.Hash) ? scope ?? grant.Scope : scope;
         }
 
-        return match;
+        return scope;
     }
 
     public void Dispose() => _reloadSubscription?.Dispose();
 
     private void Apply(RenderFarmOptions options)
     {
-        Volatile.Write(ref _configuredHashes, [.. options.Tokens.Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => Hash(t.Trim()))]);
+        Volatile.Write(ref _configured,
+            [.. options.Tokens.Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => new TokenGrant(Hash(t.Trim()), HostScope.AnyHost))]);
         lock (_fileLock)
         {
             _filePath = string.IsNullOrEmpty(options.TokensFile) ? null : options.TokensFile;
@@ -95,13 +101,11 @@ public sealed partial class TokenStore : IDisposable
                     return;
                 }
 
-                var tokens = File.ReadAllLines(_filePath)
-                    .Select(line => line.Trim())
-                    .Where(line => line.Length > 0 && !line.StartsWith('#'))
-                    .ToArray();
-                Volatile.Write(ref _fileHashes, [.. tokens.Select(Hash)]);
+                var grants = ReadGrants(_filePath);
+                Volatile.Write(ref _fileGrants, grants);
                 _fileStamp = stamp;
-                LogTokensLoaded(tokens.Length, _filePath);
+                var scoped = grants.Count(g => g.Scope != HostScope.AnyHost);
+                LogTokensLoaded(grants.Length, scoped, _filePath);
             }
             catch (IOException e)
             {
@@ -115,10 +119,46 @@ public sealed partial class TokenStore : IDisposable
         }
     }
 
+    /// <summary>The file's grants; a line whose host patterns are wrong is left out (its token is refused) and logged, without the token.</summary>
+    private TokenGrant[] ReadGrants(string path)
+    {
+        var grants = new List<TokenGrant>();
+        var lines = File.ReadAllLines(path);
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i].Trim();
+            if (line.Length == 0 || line.StartsWith('#'))
+            {
+                continue;
+            }
+
+            var split = line.IndexOfAny([' ', '\t']);
+            if (split < 0)
+            {
+                grants.Add(new TokenGrant(Hash(line), HostScope.AnyHost));
+            }
+            else if (HostScope.Parse(line[split..].Trim(), out var error) is { } scope)
+            {
+                grants.Add(new TokenGrant(Hash(line[..split]), scope));
+            }
+            else
+            {
+                LogTokensLineRefused(path, i + 1, error!);
+            }
+        }
+
+        return [.. grants];
+    }
+
     private static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {Count} reporter token(s) from {Path}")]
-    private partial void LogTokensLoaded(int count, string path);
+    private sealed record TokenGrant(byte[] Hash, HostScope Scope);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {Count} reporter token(s) from {Path}, {Scoped} of them for some hosts only")]
+    private partial void LogTokensLoaded(int count, int scoped, string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Tokens file {Path} line {Line} is left out, its token refused: {Reason}")]
+    private partial void LogTokensLineRefused(string path, int line, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot read the tokens file {Path}, keeping the tokens loaded before: {Reason}")]
     private partial void LogTokensFileUnreadable(string path, string reason);

@@ -40,6 +40,8 @@ public sealed record CheckArguments
 
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
 
+    private static readonly TimeSpan MaxDuration = TimeSpan.FromDays(1);
+
     public Uri Server { get; init; } = DefaultServer;
 
     public required string Host { get; init; }
@@ -111,14 +113,21 @@ public sealed record CheckArguments
         };
         if (double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value))
         {
-            duration = TimeSpan.FromSeconds(value * scale);
+            // NaN, Infinity and 1e26 parse too; TimeSpan.FromSeconds would throw on them.
+            var seconds = value * scale;
+            if (!(seconds > 0 && seconds <= MaxDuration.TotalSeconds))
+            {
+                return false;
+            }
+
+            duration = TimeSpan.FromSeconds(seconds);
         }
         else if (!TimeSpan.TryParseExact(text, "c", CultureInfo.InvariantCulture, out duration))
         {
             return false;
         }
 
-        return duration > TimeSpan.Zero && duration <= TimeSpan.FromDays(1);
+        return duration > TimeSpan.Zero && duration <= MaxDuration;
     }
 
     private static string? Build(Dictionary<string, string> values, out CheckArguments? parsed)

@@ -24,11 +24,12 @@ public sealed record CheckResult(CheckStatus Status, string Message, string Perf
                 CheckStatus.Critical => "CRITICAL",
                 _ => "UNKNOWN",
             };
-            // '|' starts the performance data, so it must not appear in the message.
-            var message = Message.Replace('|', '/').ReplaceLineEndings(" ");
+            // '|' starts the performance data, so it must not appear in the message; nothing the
+            // server sent may act on a terminal or turn the line around.
+            var message = PluginText.Escape(Message.Replace('|', '/').ReplaceLineEndings(" "));
             return PerformanceData.Length == 0
                 ? $"RENDERFARM {status} - {message}"
-                : $"RENDERFARM {status} - {message} | {PerformanceData}";
+                : $"RENDERFARM {status} - {message} | {PluginText.Escape(PerformanceData)}";
         }
     }
 

@@ -26,6 +26,8 @@ public class BenchmarkSmokeTests(ITestOutputHelper output)
         // More instances, more text: the sizes must grow with the farm.
         Assert.True(results.Sizes.Ours[^1].Bytes > results.Sizes.Ours[0].Bytes * 5);
         Assert.InRange(results.Sizes.Memory.HeapPerInstance, 1, 64 * 1024);
+        Assert.Equal(BenchmarkSettings.Quick.WorstCaseInstances, results.WorstCase.Instances);
+        Assert.InRange(results.WorstCase.HeapPerInstance, 1, 64 * 1024);
         Assert.Equal(BenchmarkSettings.Quick.VisibilitySamples, results.Sizes.Visibility.Samples);
         Assert.True(results.Sizes.Visibility.P50 > TimeSpan.Zero);
         Assert.Equal(0, results.Expiry.Early);
@@ -35,6 +37,7 @@ public class BenchmarkSmokeTests(ITestOutputHelper output)
         Assert.Contains(rows, r => r.Measure.StartsWith("Ingest reports/s", StringComparison.Ordinal) && r.Reference.Contains("do-nothing", StringComparison.Ordinal));
         Assert.Contains(rows, r => r.Measure.StartsWith("Managed heap per instance", StringComparison.Ordinal));
         Assert.Contains(rows, r => r.Measure.StartsWith("Resident memory per instance", StringComparison.Ordinal));
+        Assert.Contains(rows, r => r.Measure.Contains("worst-case strings", StringComparison.Ordinal));
         Assert.Contains(rows, r => r.Measure.StartsWith("Visibility", StringComparison.Ordinal));
         Assert.Contains(rows, r => r.Measure.StartsWith("Expiry", StringComparison.Ordinal));
         var markdown = results.ToMarkdown("smoke run");

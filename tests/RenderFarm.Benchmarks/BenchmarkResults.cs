@@ -9,7 +9,7 @@ public sealed record ComparisonRow(string Measure, string Ours, string Reference
 /// <summary>Everything one benchmark run measured, and how it reads as a table and as the results file.</summary>
 public sealed record BenchmarkResults(
     Machine Machine, string PushgatewayVersion, BenchmarkSettings Settings, IngestResults Ingest, SizeResults Sizes,
-    ExpiryFigure Expiry, DateTimeOffset Started, TimeSpan Took)
+    MemoryFigure WorstCase, ExpiryFigure Expiry, DateTimeOffset Started, TimeSpan Took)
 {
     private const double KiB = 1024;
 
@@ -54,6 +54,8 @@ public sealed record BenchmarkResults(
             "≤ 2 KiB", memory.HeapPerInstance <= 2 * KiB));
         rows.Add(new($"Resident memory per instance, {Size(memory.Instances)} instances, after full GC", Bytes(memory.RssPerInstance), "", "",
             "≤ 2 KiB", memory.RssPerInstance <= 2 * KiB));
+        rows.Add(new($"Managed heap per instance, worst-case strings, {Size(WorstCase.Instances)} instances, after full GC",
+            Bytes(WorstCase.HeapPerInstance), "", "", "≤ 6 KiB (README's worst case)", WorstCase.HeapPerInstance <= 6 * KiB));
 
         var visibility = Sizes.Visibility;
         rows.Add(new($"Visibility, reply to /metrics, {Size(visibility.Instances)} instances (p50 / p99)",
@@ -140,7 +142,10 @@ public sealed record BenchmarkResults(
         m.AppendLine($"Memory, from the server's own `dotnet_total_memory_bytes` and `process_working_set_bytes`, each read right " +
             $"after a full GC forced through the diagnostics port: empty (after one scrape) {Bytes(memory.HeapEmpty)} heap, " +
             $"{Bytes(memory.RssEmpty)} RSS; holding {memory.Instances:N0} instances (after the scrapes above) {Bytes(memory.HeapFull)} heap, " +
-            $"{Bytes(memory.RssFull)} RSS.").AppendLine();
+            $"{Bytes(memory.RssFull)} RSS. With worst-case strings (110-character host and instance, 128-character session id, " +
+            $"five distinct 256-character texts, nothing shared) on a fresh server: {WorstCase.Instances:N0} instances " +
+            $"{Bytes(WorstCase.HeapFull)} heap, {Bytes(WorstCase.RssFull)} RSS, {Bytes(WorstCase.HeapPerInstance)} heap and " +
+            $"{Bytes(WorstCase.RssPerInstance)} RSS per instance.").AppendLine();
         var v = Sizes.Visibility;
         m.AppendLine($"Visibility: {v.Samples} render-state flips of probe instances among {v.Instances:N0}; a scrape starts on " +
             $"each reply and is read until the new sample shows: p50 {Ms(v.P50)}, p99 {Ms(v.P99)}, max {Ms(v.Max)}; " +

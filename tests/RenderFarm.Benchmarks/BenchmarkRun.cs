@@ -18,8 +18,10 @@ public static class BenchmarkRun
         var ingest = await IngestBenchmark.RunAsync(settings, log, cancellationToken);
         log.WriteLine("Scrape, visibility, memory");
         var sizes = await ScrapeBenchmark.RunAsync(settings, log, cancellationToken);
+        log.WriteLine("Memory with worst-case strings");
+        var worstCase = await WorstCaseMemoryBenchmark.RunAsync(settings, log, cancellationToken);
         log.WriteLine("Expiry");
         var expiry = await ExpiryBenchmark.RunAsync(settings, log, cancellationToken);
-        return new BenchmarkResults(machine, pushgatewayVersion, settings, ingest, sizes, expiry, started, clock.Elapsed);
+        return new BenchmarkResults(machine, pushgatewayVersion, settings, ingest, sizes, worstCase, expiry, started, clock.Elapsed);
     }
 }

@@ -30,6 +30,9 @@ public sealed record BenchmarkSettings
 
     public TimeSpan ExpiryTtl { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Instances with worst-case strings: about 5 KiB each, so fewer than the typical memory size.</summary>
+    public int WorstCaseInstances { get; init; } = 20_000;
+
     public static BenchmarkSettings Quick { get; } = new()
     {
         IngestInstances = 400,
@@ -43,6 +46,7 @@ public sealed record BenchmarkSettings
         VisibilitySamples = 20,
         ExpiryInstances = 300,
         ExpiryTtl = TimeSpan.FromSeconds(2),
+        WorstCaseInstances = 300,
     };
 
     public int MemoryInstances => ScrapeSizes[^1];

@@ -11,6 +11,9 @@ const string Usage = """
       --output FILE   where to write the results (default: RESULTS.md beside this project)
       --note TEXT     a line put at the top of the results file
 
+    worst-case-memory [--instances 20000]
+                      only the memory per instance with worst-case strings (part of the full run)
+
     soak [--duration 10m] [--instances 10000]
                       a farm with 10 % churn per minute: memory must stay flat within 10 %,
                       every vanished instance must expire, and nothing may be left over
@@ -37,6 +40,14 @@ try
         var failures = soak.Failures().ToList();
         failures.ForEach(failure => Console.WriteLine($"FAILED: {failure}"));
         return failures.Count == 0 ? 0 : 1;
+    }
+
+    if (args is ["worst-case-memory", .. var memoryArguments])
+    {
+        var memoryOptions = new CommandLine(memoryArguments, ["--instances"], []);
+        await WorstCaseMemoryBenchmark.RunAsync(new BenchmarkSettings { WorstCaseInstances = memoryOptions.WholeNumber("--instances", 20_000) },
+            Console.Out, CancellationToken.None);
+        return 0;
     }
 
     var options = new CommandLine(args, ["--output", "--note"], ["--quick", "--help"]);

@@ -150,6 +150,9 @@ public class CheckCommandTests(ServerFixture fixture, ITestOutputHelper output) 
     [InlineData("--max-age", "soon", "--max-age:")]
     [InlineData("--server", "farm:8000", "--server:")]
     [InlineData("--colour", "red", "--colour:")]
+    [InlineData("--timeout", "NaN", "--timeout:")]
+    [InlineData("--max-age", "Infinity", "--max-age:")]
+    [InlineData("--timeout", "100000000000000000000000000s", "--timeout:")]
     public async Task Bad_arguments_are_unknown_and_name_the_option(string option, string value, string named)
     {
         var (exit, line) = await CheckAsync("--host", "node17", option, value);
@@ -172,13 +175,7 @@ public class CheckCommandTests(ServerFixture fixture, ITestOutputHelper output) 
 
     private Task<(int Exit, string Line)> CheckAsync(params string[] args) => CheckAsync(_farm.Server.HttpAddress, args);
 
-    private async Task<(int Exit, string Line)> CheckAsync(Uri server, params string[] args)
-    {
-        var (exit, text) = await RunAsync(["check", "--server", server.ToString(), .. args]);
-        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.True(lines.Length == 1, $"expected one line, got: {text}");
-        return (exit, lines[0]);
-    }
+    private Task<(int Exit, string Line)> CheckAsync(Uri server, params string[] args) => CheckProcess.CheckAsync(output, server, args);
 
     private async Task<(int Exit, string Line)> CheckUntilAsync(int expected, TimeSpan deadline, params string[] args)
     {
@@ -195,10 +192,5 @@ public class CheckCommandTests(ServerFixture fixture, ITestOutputHelper output) 
         }
     }
 
-    private async Task<(int Exit, string Text)> RunAsync(string[] args)
-    {
-        var (exit, text) = await Tools.RunAsync("dotnet", [ServerProcess.ServerAssembly, .. args], timeout: TimeSpan.FromSeconds(60));
-        output.WriteLine($"check {string.Join(' ', args.Skip(1))} -> {exit}: {text.TrimEnd()}");
-        return (exit, text);
-    }
+    private Task<(int Exit, string Text)> RunAsync(string[] args) => CheckProcess.RunAsync(output, args);
 }

@@ -4,6 +4,9 @@ namespace RenderFarm.UnitTests;
 
 public class InstanceRegistryTests
 {
+    /// <summary>How many replaced sessions an instance remembers (RetiredSessions.Kept).</summary>
+    private const int RetiredSessionsKept = 4;
+
     [Fact]
     public void First_report_creates_the_instance()
     {
@@ -66,6 +69,41 @@ public class InstanceRegistryTests
 
         Assert.Equal(ReportOutcome.Applied, result.Outcome);
         Assert.Equal("new", registry.Find("node01", "0")!.Value.Report.SessionId);
+    }
+
+    [Fact]
+    public void Late_report_of_a_replaced_session_is_stale_and_leaves_its_successor()
+    {
+        var (registry, _) = Reports.NewRegistry();
+        registry.Apply(Reports.Valid(sequence: 100, session: "old", rendering: true));
+        registry.Apply(Reports.Valid(sequence: 1, session: "new"));
+
+        var late = registry.Apply(Reports.Valid(sequence: 101, session: "old", rendering: true));
+        var signOff = registry.SignOff("node01", "0", "old");
+
+        Assert.Equal(ReportOutcome.Stale, late.Outcome);
+        Assert.Equal(SignOffOutcome.NotFound, signOff.Outcome);
+        var entry = registry.Find("node01", "0")!.Value;
+        Assert.Equal("new", entry.Report.SessionId);
+        Assert.False(entry.Report.Rendering);
+    }
+
+    [Fact]
+    public void Replaced_sessions_never_come_back_over_several_restarts()
+    {
+        var (registry, _) = Reports.NewRegistry();
+        var sessions = Enumerable.Range(0, RetiredSessionsKept + 1).Select(n => $"s{n}").ToArray();
+        foreach (var session in sessions)
+        {
+            Assert.Equal(ReportOutcome.Applied, registry.Apply(Reports.Valid(session: session)).Outcome);
+        }
+
+        foreach (var session in sessions[..^1])
+        {
+            Assert.Equal(ReportOutcome.Stale, registry.Apply(Reports.Valid(sequence: 50, session: session)).Outcome);
+        }
+
+        Assert.Equal(sessions[^1], registry.Find("node01", "0")!.Value.Report.SessionId);
     }
 
     [Fact]

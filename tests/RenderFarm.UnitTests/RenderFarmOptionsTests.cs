@@ -47,6 +47,19 @@ public class RenderFarmOptionsTests
         Assert.Contains(errors, e => e.StartsWith("RenderFarm:Tokens:1 must be", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("127.0.0.1", true)]
+    [InlineData("::1", true)]
+    [InlineData("", true)]
+    [InlineData("localhost", false)]
+    [InlineData("10.0.0.300", false)]
+    public void Listen_address_is_an_ip_address_or_empty(string address, bool valid)
+    {
+        var errors = Validate(new RenderFarmOptions { ListenAddress = address });
+
+        Assert.Equal(valid, !errors.Any(e => e.StartsWith("RenderFarm:ListenAddress must be an IP address", StringComparison.Ordinal)));
+    }
+
     private static List<string> Validate(RenderFarmOptions options)
     {
         var results = new List<ValidationResult>();

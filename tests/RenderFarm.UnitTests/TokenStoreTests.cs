@@ -58,6 +58,49 @@ public sealed class TokenStoreTests : IDisposable
     }
 
     [Fact]
+    public void Scoped_tokens_file_line_grants_only_its_hosts()
+    {
+        var file = WriteTokens("s3cr3t render-*,gpu-07", "farm-wide", "tabbed\tgpu-*");
+        using var store = NewStore(new RenderFarmOptions { TokensFile = file });
+
+        var scope = store.ScopeOf("s3cr3t")!;
+        Assert.True(scope.Allows("render-01"));
+        Assert.True(scope.Allows("render-"));
+        Assert.True(scope.Allows("gpu-07"));
+        Assert.False(scope.Allows("gpu-08"));
+        Assert.False(scope.Allows("Render-01"));
+        Assert.False(scope.Allows("xrender-01"));
+        Assert.True(store.ScopeOf("farm-wide")!.Allows("anything"));
+        Assert.True(store.ScopeOf("tabbed")!.Allows("gpu-3"));
+        Assert.Null(store.ScopeOf("s3cr3t render-*,gpu-07"));
+    }
+
+    [Theory]
+    [InlineData("bad render 01")]
+    [InlineData("bad render-*,")]
+    [InlineData("bad node/1")]
+    public void Line_with_a_bad_host_pattern_is_left_out(string line)
+    {
+        var file = WriteTokens(line, "good");
+        using var store = NewStore(new RenderFarmOptions { TokensFile = file });
+
+        Assert.Null(store.ScopeOf("bad"));
+        Assert.True(store.Accepts("good"));
+    }
+
+    [Theory]
+    [InlineData("*", "node", true)]
+    [InlineData("*-07", "gpu-07", true)]
+    [InlineData("*-07", "gpu-070", false)]
+    [InlineData("a*b*c", "axxbyyc", true)]
+    [InlineData("a*b*c", "axxbyy", false)]
+    [InlineData("node", "node1", false)]
+    public void Host_pattern_star_stands_for_any_run_of_characters(string pattern, string host, bool allowed)
+    {
+        Assert.Equal(allowed, HostScope.Parse(pattern, out _)!.Allows(host));
+    }
+
+    [Fact]
     public void Empty_tokens_file_still_requires_authentication()
     {
         var file = WriteTokens();
