@@ -86,8 +86,9 @@ public sealed partial class GrpcRequestFraming(RequestDelegate next, ILogger<Grp
     }
 
     /// <summary>
-    /// Reads a base64 body whole (gRPC-Web's own decoder cannot be read twice, and throws on bad
-    /// base64 from inside the handler), decodes it, and hands gRPC-Web the binary body instead.
+    /// Reads a base64 body whole (gRPC-Web's own decoder throws on bad base64 from inside the
+    /// handler, and the request body cannot be read twice), judges the decoded frames, and hands
+    /// gRPC-Web the same text again from memory.
     /// </summary>
     private static async ValueTask<Status> DecodeTextBodyAsync(HttpContext context)
     {
@@ -111,7 +112,8 @@ public sealed partial class GrpcRequestFraming(RequestDelegate next, ILogger<Grp
             body.AdvanceTo(read.Buffer.Start, read.Buffer.End);
         }
 
-        var decoded = GrpcWebText.Decode(read.Buffer.ToArray());
+        var original = read.Buffer.ToArray();
+        var decoded = GrpcWebText.Decode(original);
         body.AdvanceTo(read.Buffer.End);
         if (read.IsCanceled)
         {
@@ -126,8 +128,9 @@ public sealed partial class GrpcRequestFraming(RequestDelegate next, ILogger<Grp
         var verdict = GrpcFrames.Judge(new ReadOnlySequence<byte>(decoded), complete: true, MaxMessageSize) ?? BodyBrokeOff;
         if (verdict.StatusCode == StatusCode.OK)
         {
-            context.Features.Set<IRequestBodyPipeFeature>(new DecodedBody(decoded));
-            context.Request.ContentType = "application/grpc-web" + context.Request.ContentType![TextContentType.Length..];
+            // gRPC-Web reads the text body anew and answers in text, as the client asked; its decoder
+            // cannot fail on base64 that was just checked.
+            context.Features.Set<IRequestBodyPipeFeature>(new BufferedBody(original));
         }
 
         return verdict;
@@ -159,7 +162,7 @@ public sealed partial class GrpcRequestFraming(RequestDelegate next, ILogger<Grp
     [LoggerMessage(Level = LogLevel.Debug, Message = "Refused a gRPC request body: {StatusCode} {Detail}")]
     private partial void LogRefused(StatusCode statusCode, string detail);
 
-    private sealed class DecodedBody(byte[] body) : IRequestBodyPipeFeature
+    private sealed class BufferedBody(byte[] body) : IRequestBodyPipeFeature
     {
         public PipeReader Reader { get; } = PipeReader.Create(new ReadOnlySequence<byte>(body));
     }

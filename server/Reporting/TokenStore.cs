@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace RenderFarm.Server.Reporting;
 
 /// <summary>
-/// The bearer tokens reporters may present: RenderFarm:Tokens (reloaded with the
+/// The bearer tokens reporters may present: RenderFarm:Tokens (read at start, like all
 /// configuration; any host) plus the lines of RenderFarm:TokensFile, re-read when the file
 /// changes, so tokens rotate without a restart. A file line is <c>token</c> (any host) or
 /// <c>token pattern[,pattern…]</c> (those hosts only, see <see cref="HostScope"/>). Only

@@ -53,6 +53,14 @@ public static class ConfigurationCheck
         }
 
         var type = Nullable.GetUnderlyingType(setting.PropertyType) ?? setting.PropertyType;
+        if (type.IsGenericType && !string.IsNullOrEmpty(child.Value))
+        {
+            // The binder would drop a plain value for a list without a word: RenderFarm__Tokens=secret would
+            // leave the server without authentication.
+            return $"{key} is a list: give each item its index, {key}:0 (in the environment: " +
+                $"{RenderFarmOptions.Section}__{setting.Name}__0).";
+        }
+
         if (type == typeof(string) || type.IsGenericType || child.Value is null or "")
         {
             // Strings take anything; lists (Tokens:0, Tokens:1, …) and empty values keep their defaults.

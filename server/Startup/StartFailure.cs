@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
@@ -52,26 +53,51 @@ public static class StartFailure
             return Report([line], ConfigurationError);
         }
 
-        try
+        // Disposed however the run ends: the console logger then writes its last lines, singletons are released.
+        await using (app)
         {
-            await app.StartAsync();
-        }
-        catch (IOException e) when (e.InnerException is AddressInUseException)
-        {
-            return Report([PortInUseLine(app, e)], PortInUse);
-        }
-        catch (OptionsValidationException e)
-        {
-            return Report(e.Failures, ConfigurationError);
-        }
-        catch (Exception e) when (CertificateMistake(app.Configuration, e) is { } line)
-        {
-            return Report([line], ConfigurationError);
-        }
+            try
+            {
+                await app.StartAsync();
+            }
+            catch (IOException e) when (e.InnerException is AddressInUseException)
+            {
+                return Report([PortInUseLine(app, e)], PortInUse);
+            }
+            catch (Exception e) when (e is SocketException || e.InnerException is SocketException)
+            {
+                return Report([CannotListenLine(app, (e as SocketException ?? (SocketException)e.InnerException!))], ConfigurationError);
+            }
+            catch (OptionsValidationException e)
+            {
+                return Report(e.Failures, ConfigurationError);
+            }
+            catch (Exception e) when (CertificateMistake(app.Configuration, e) is { } line)
+            {
+                return Report([line], ConfigurationError);
+            }
 
-        s_started = true;
-        await app.WaitForShutdownAsync();
-        return 0;
+            s_started = true;
+            await app.WaitForShutdownAsync();
+            return 0;
+        }
+    }
+
+    /// <summary>
+    /// A bind that fails for another reason than a taken port: an address this machine does not have
+    /// (ListenAddress), or a port it may not use (below 1024 without the right, or outside a systemd unit's
+    /// SocketBindAllow). The line names the keys that decide it.
+    /// </summary>
+    private static string CannotListenLine(WebApplication app, SocketException e)
+    {
+        var options = app.Services.GetRequiredService<IOptions<RenderFarmOptions>>().Value;
+        var section = RenderFarmOptions.Section;
+        var where = string.IsNullOrEmpty(options.ListenAddress) ? "every interface" : options.ListenAddress;
+        var keys = e.SocketErrorCode == SocketError.AddressNotAvailable
+            ? $"{section}:{nameof(RenderFarmOptions.ListenAddress)} must be an address of this machine"
+            : $"check {section}:{nameof(RenderFarmOptions.GrpcPort)} and {section}:{nameof(RenderFarmOptions.HttpPort)} " +
+              "(ports below 1024 need privileges; a systemd unit's SocketBindAllow must list both)";
+        return $"cannot listen on {where}, ports {options.GrpcPort} and {options.HttpPort}: {e.Message}; {keys}.";
     }
 
     /// <summary>The line for a TLS certificate (or its key) that is missing, unreadable or not one; null for other failures.</summary>

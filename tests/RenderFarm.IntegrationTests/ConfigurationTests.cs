@@ -33,6 +33,34 @@ public class ConfigurationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_plain_value_for_the_token_list_is_refused_rather_than_leaving_authentication_off()
+    {
+        var (exitCode, text) = await ServerProcess.RunToExitAsync(
+            new Dictionary<string, string> { ["RenderFarm:GrpcPort"] = "0", ["RenderFarm:HttpPort"] = "0" },
+            new Dictionary<string, string> { ["RenderFarm__Tokens"] = "s3cr3t" });
+
+        AssertOneLine(ExConfig,
+            "RenderFarm:Tokens is a list: give each item its index, RenderFarm:Tokens:0 (in the environment: RenderFarm__Tokens__0).",
+            exitCode, text);
+        Assert.DoesNotContain("s3cr3t", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Listen_address_this_machine_does_not_have_is_one_line_naming_the_key()
+    {
+        // 192.0.2.1 (TEST-NET-1) is on no interface here: the bind fails locally, nothing is sent anywhere.
+        var (exitCode, text) = await ServerProcess.RunToExitAsync(new Dictionary<string, string>
+        {
+            ["RenderFarm:GrpcPort"] = "0",
+            ["RenderFarm:HttpPort"] = "0",
+            ["RenderFarm:ListenAddress"] = "192.0.2.1",
+        });
+
+        AssertOneLine(ExConfig, "cannot listen on 192.0.2.1", exitCode, text);
+        Assert.Contains("RenderFarm:ListenAddress must be an address of this machine", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Misspelt_key_in_the_environment_is_named_with_the_nearest_setting()
     {
         var (exitCode, text) = await ServerProcess.RunToExitAsync(

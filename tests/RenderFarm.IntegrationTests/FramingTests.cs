@@ -80,6 +80,48 @@ public class FramingTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_text_mode_call_is_answered_in_text_mode_after_the_check()
+    {
+        await using var server = await ServerProcess.StartAsync(output: output);
+        using var farm = new Farm(server);
+        var report = Farm.Report("text-mode");
+        var body = Convert.ToBase64String(RawGrpc.Frame(Google.Protobuf.MessageExtensions.ToByteArray(report)));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/renderfarm.v1.Reporter/Report")
+        {
+            Content = new StringContent(body, Encoding.ASCII),
+        };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/grpc-web-text");
+        request.Headers.Add("Accept", "application/grpc-web-text");
+
+        using var response = await farm.Http.SendAsync(request);
+        Assert.Equal("application/grpc-web-text", response.Content.Headers.ContentType?.MediaType);
+        // The reply, message and trailers, is base64 as a text-mode client (grpc-web's default) reads it.
+        var decoded = DecodePieces(await response.Content.ReadAsStringAsync());
+        Assert.Matches(@"grpc-status: ?0\r\n", decoded);
+        Assert.NotNull((await farm.ScrapeAsync()).Instance("Blender_Render", "text-mode", "0"));
+    }
+
+    /// <summary>gRPC-Web text: base64 pieces one after another, each padded on its own.</summary>
+    private static string DecodePieces(string text)
+    {
+        var bytes = new List<byte>();
+        for (var start = 0; start < text.Length;)
+        {
+            var end = start;
+            while (end < text.Length && !text.AsSpan(end, 4).Contains('='))
+            {
+                end += 4;
+            }
+
+            end = Math.Min(text.Length, end + 4);
+            bytes.AddRange(Convert.FromBase64String(text[start..end]));
+            start = end;
+        }
+
+        return Encoding.ASCII.GetString([.. bytes]);
+    }
+
+    [Fact]
     public async Task Base64_that_is_not_base64_gets_invalid_argument()
     {
         await using var server = await ServerProcess.StartAsync(output: output);

@@ -7,8 +7,12 @@ namespace RenderFarm.UnitTests;
 /// Bytes of managed heap the registry holds per instance, measured after a full GC: for a farm
 /// whose free text repeats (one job on many nodes) and for the worst strings a report may carry.
 /// </summary>
+[Collection(Alone)]
 public class RegistryMemoryTests(ITestOutputHelper output)
 {
+    /// <summary>The heap is the whole process's: no other test class may allocate while this one measures.</summary>
+    public const string Alone = "Measures the whole process's heap";
+
     private const int Instances = 20_000;
 
     /// <summary>README's worst-case figure: 110-character names, 128-character session ids, every free text 256 characters and its own.</summary>
@@ -68,3 +72,6 @@ public class RegistryMemoryTests(ITestOutputHelper output)
         return perInstance;
     }
 }
+
+[CollectionDefinition(RegistryMemoryTests.Alone, DisableParallelization = true)]
+public sealed class RegistryMemoryMeasuredAlone;
