@@ -50,7 +50,8 @@ print("provision: enabled", "renderfarm_reporter" in bpy.context.preferences.add
 # Runs in a fresh Blender with the add-on enabled: stores the settings, then waits for the first report.
 CONFIGURE_AND_VERIFY = """
 import json, sys, time, bpy
-settings, verify, wait = json.loads(sys.argv[-1])
+with open(sys.argv[-1], encoding="utf-8") as file:
+    settings, verify, wait = json.load(file)
 name = next((n for n in bpy.context.preferences.addons.keys() if n.rsplit(".", 1)[-1] == "renderfarm_reporter"), None)
 if name is None:
     print("provision: failed: the add-on is not enabled in this Blender's preferences")
@@ -97,16 +98,20 @@ def main(argv):
                 fail(f"the add-on was installed but could not be enabled:\n{output}")
             print(f"installed: add-on {MODULE} into {bpy.utils.user_resource('SCRIPTS', path='addons')}, enabled")
 
-    output = run([blender, "-b", "--python-expr", CONFIGURE_AND_VERIFY, "--",
-                  json.dumps([settings, not arguments.no_verify, VERIFY_SECONDS])],
-                 "storing the settings", allow_failure=True)
+        # The settings (the token among them) go through a file only this user can read, not the command line.
+        settings_file = pathlib.Path(folder) / "settings.json"
+        settings_file.touch(mode=0o600)
+        settings_file.write_text(json.dumps([settings, not arguments.no_verify, VERIFY_SECONDS]), encoding="utf-8")
+        output = run([blender, "-b", "--python-expr", CONFIGURE_AND_VERIFY, "--", str(settings_file)],
+                     "storing the settings", allow_failure=True)
     lines = [line for line in output.splitlines() if line.startswith("provision: ")]
     stored = next((line for line in lines if line.startswith("provision: stored")), None)
     if stored is None:
         fail(next((line[len("provision: "):] for line in lines), f"the settings could not be stored:\n{output}"))
     token = "set" if settings["token"] else "none"
     print(f"stored: server {settings['server']}, transport {settings['transport']}, token {token}"
-          f"{', CA file ' + settings['ca_file'] if settings['ca_file'] else ''} in {stored[len('provision: stored '):]}")
+          f"{', CA file ' + settings['ca_file'] if settings['ca_file'] else ''} "
+          f"in {stored[len('provision: stored '):]}")
     if arguments.no_verify:
         print("verified: skipped (--no-verify)")
         return 0
@@ -120,7 +125,8 @@ def main(argv):
 
 def parse(argv):
     parser = argparse.ArgumentParser(prog="blender -b --factory-startup --python provision.py --",
-                                     description="Installs, enables and configures the RenderFarm add-on for this user.")
+                                     description="Installs, enables and configures the RenderFarm add-on "
+                                                 "for this user.")
     parser.add_argument("--server", required=True, help="as RENDERFARM_SERVER: host, host:port, grpc://, http:// …")
     parser.add_argument("--transport", default="auto", choices=("auto", "grpc", "grpc-web"))
     parser.add_argument("--token-file", help="file whose first line is the bearer token (kept out of the process list)")

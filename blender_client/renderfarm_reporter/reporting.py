@@ -46,14 +46,14 @@ def has_problem():
 
 
 def first_report_outcome():
-    """True once the server accepted a report, False when reporting is not working, None until either is known.
-    For the provisioning command, which checks a node once its settings are stored."""
+    """True once the server accepted a report, False when reporting cannot work until a setting changes,
+    None while it may still work (an unreachable server is retried). For the provisioning command."""
     reporter = _reporter
     if reporter is None:
         return False if _problem else None
     if reporter.reached_server:
         return True
-    return False if reporter.in_trouble else None
+    return False if reporter.stuck else None
 
 
 def _refused():

@@ -98,3 +98,14 @@ def test_the_right_address_and_ca_report_without_a_complaint(tls_server, pki, cl
     reporter._report(RenderSnapshot())
     transport.close()
     assert lines == [] and reporter._reached_server
+
+
+def test_a_dropped_connection_after_reports_got_through_is_not_called_a_tls_mismatch():
+    from renderfarm_reporter.core import diagnosis
+    from renderfarm_reporter.core.config import GRPC_WEB, Endpoint
+    from renderfarm_reporter.core.status import RpcError, StatusCode
+    endpoint = Endpoint(GRPC_WEB, "farm", 8000, False)
+    dropped = RpcError(StatusCode.UNAVAILABLE, "RemoteDisconnected: Remote end closed connection without response")
+    assert "as a TLS port does to plain text" in diagnosis.explain(dropped, endpoint, has_token=False)
+    # A server restart or a network blip once reports got through: a plain outage, no advice about TLS.
+    assert diagnosis.explain(dropped, endpoint, has_token=False, reached_before=True) is None

@@ -93,7 +93,8 @@ def test_an_outage_is_said_once_however_many_attempts_fail_and_its_end_once(cloc
         reporter._report(RenderSnapshot())
         clock.advance(reporter._next_attempt - clock())
     assert len(lines) == 1
-    assert lines[0].startswith("RenderFarm: cannot reach the server at grpc://farm:50051 (UNAVAILABLE: connection refused)")
+    assert lines[0].startswith(
+        "RenderFarm: cannot reach the server at grpc://farm:50051 (UNAVAILABLE: connection refused)")
     reporter._report(RenderSnapshot())
     assert len(lines) == 2
     assert lines[1].startswith("RenderFarm: reporting to grpc://farm:50051 again")
@@ -213,3 +214,31 @@ def test_no_sign_off_when_the_server_was_never_reached():
     transport.called.wait(5)
     reporter.stop()
     assert [method for method, _, _ in transport.calls] == [REPORT]
+
+
+NOT_APPLIED_5S = b"\x10\x88\x27"  # applied false (absent), heartbeat_interval_ms 5000
+
+
+def test_a_report_the_server_ignores_is_said_once_and_retried_at_the_heartbeat_not_counted_as_reaching_it(clock):
+    transport, lines = FakeTransport(NOT_APPLIED_5S, NOT_APPLIED_5S, REPLY_5S), []
+    reporter = make(transport, clock, lines)
+    reporter._report(RenderSnapshot())
+    clock.advance(5)
+    reporter._report(RenderSnapshot())
+    assert len(lines) == 1 and "keeps another Blender's reports for 'node-1/0'" in lines[0]
+    assert "RENDERFARM_INSTANCE" in lines[0]
+    assert reporter.stuck and not reporter.reached_server
+    assert reporter._next_attempt == clock() + 5  # the heartbeat, not a backoff
+    clock.advance(5)
+    reporter._report(RenderSnapshot())
+    assert not reporter.stuck and reporter.reached_server
+    assert lines[1].startswith("RenderFarm: reporting to grpc://farm:50051 again")
+
+
+def test_an_unreachable_server_is_not_stuck_but_a_refused_token_is(clock):
+    reporter = make(FakeTransport(unavailable()), clock, [])
+    reporter._report(RenderSnapshot())
+    assert not reporter.stuck and not reporter.reached_server
+    refused = make(FakeTransport(RpcError(StatusCode.UNAUTHENTICATED, "no")), clock, [])
+    refused._report(RenderSnapshot())
+    assert refused.stuck

@@ -18,8 +18,11 @@ _NOT_TLS = ("wrong version number", "wrong_version_number", "record layer failur
 _CLOSED_WITHOUT_ANSWER = ("socket closed", "remote end closed connection without response", "connection reset")
 
 
-def explain(error, endpoint, has_token):
-    """A sentence naming the likely mistake and its fix, or None when the failure looks like no common mistake."""
+def explain(error, endpoint, has_token, reached_before=False):
+    """A sentence naming the likely mistake and its fix, or None when the failure looks like no common mistake.
+
+    ``reached_before``: reports got through on this endpoint already, so a dropped connection is a restart or
+    a network blip, not a TLS mismatch."""
     if not isinstance(endpoint, Endpoint):
         return None
     text = f"{error.message} {error}".lower()
@@ -50,6 +53,8 @@ def explain(error, endpoint, has_token):
         return (f"the server at {endpoint} does not serve TLS on port {endpoint.port}: set RENDERFARM_SERVER to "
                 f"{plain[0] if native else plain[1]}://{host}:{endpoint.port}, or give the server a certificate "
                 "(Kestrel:Certificates:Default:Path).")
+    if reached_before:
+        return None
     if not endpoint.tls and _any(text, _CLOSED_WITHOUT_ANSWER):
         return (f"the server at {endpoint} closed the connection without answering, as a TLS port does to plain "
                 f"text: if the server has a certificate, set RENDERFARM_SERVER to "

@@ -89,9 +89,11 @@ class Reporter:
         return self._reached_server
 
     @property
-    def in_trouble(self):
-        """True while reports do not get through, or when the network check refused the server."""
-        return self._trouble is not None or self.refused is not None
+    def stuck(self):
+        """True when retrying alone will not help until a setting changes: the network check refused the
+        server, or the server refused us (token, report, certificate, another Blender's session). An
+        unreachable server is not stuck: it may come back."""
+        return self.refused is not None or self._trouble not in (None, "unreachable")
 
     def start(self, after=None):
         """Starts the thread; with ``after`` (a stopped Reporter) it first lets that one sign off."""
@@ -150,8 +152,9 @@ class Reporter:
             return True
         try:
             reason = self._gate()
-        except OSError as error:
-            self._failed(RpcError(StatusCode.UNAVAILABLE, f"cannot resolve the server's name: {error.strerror or error}"))
+        except (OSError, ValueError) as error:  # ValueError: a name the resolver cannot even encode (IDNA)
+            reason = error.strerror or error
+            self._failed(RpcError(StatusCode.UNAVAILABLE, f"cannot resolve the server's name: {reason}"))
             return False
         if reason is not None:
             self.refused = reason
@@ -175,18 +178,33 @@ class Reporter:
             self._failed(error)
             return
         now = self._clock()
+        heartbeat = reply.heartbeat_interval_ms / 1000 if reply.heartbeat_interval_ms else DEFAULT_HEARTBEAT
+        self._next_attempt = now + min(MAX_HEARTBEAT, max(MIN_HEARTBEAT, heartbeat))
+        self._backoff.reset()
+        if not reply.applied:
+            # The server holds a newer session for this host and instance: another Blender with the same
+            # RENDERFARM_INSTANCE, or someone reporting in its name. Ours are ignored until that one goes.
+            if self._trouble != "stale":
+                identity = self._identity
+                self._log(f"RenderFarm: the server at {self._endpoint} keeps another Blender's reports for "
+                          f"'{identity.host}/{identity.instance}' and ignores ours; give each Blender its own "
+                          "RENDERFARM_INSTANCE (or leave it empty for a free slot). Trying again at every heartbeat.")
+                if self._trouble is None:
+                    self._trouble_since = now
+            self._trouble = "stale"
+            return
         if self._trouble is not None:
             self._log(f"RenderFarm: reporting to {self._endpoint} again "
                       f"(after {now - self._trouble_since:.0f} s)")
         self._trouble = None
         self._reached_server = True
-        self._backoff.reset()
-        heartbeat = reply.heartbeat_interval_ms / 1000 if reply.heartbeat_interval_ms else DEFAULT_HEARTBEAT
-        self._next_attempt = now + min(MAX_HEARTBEAT, max(MIN_HEARTBEAT, heartbeat))
 
     def _failed(self, error):
         now = self._clock()
-        kind = ("certificate" if error.untrusted_certificate else error.code) if error.needs_attention else "unreachable"
+        if error.needs_attention:
+            kind = "certificate" if error.untrusted_certificate else error.code
+        else:
+            kind = "unreachable"
         if kind != self._trouble:
             self._log(self._describe(error))
             if self._trouble is None:
@@ -203,7 +221,7 @@ class Reporter:
                     f"trust ({error.message}); set RENDERFARM_CA or the add-on's CA File preference to the CA "
                     "that signed it. Trying again every 30 s.")
         mistake = diagnosis.explain(error, getattr(self._transport, "endpoint", None),
-                                    getattr(self._transport, "has_token", False))
+                                    getattr(self._transport, "has_token", False), reached_before=self._reached_server)
         if mistake is not None:
             retry = ("Trying again every 30 s." if error.needs_attention
                      else "Rendering goes on; retrying with backoff (at most 30 s apart).")
