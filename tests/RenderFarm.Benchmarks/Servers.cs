@@ -14,13 +14,10 @@ public sealed partial class NullServer(ChildProcess process) : IAsyncDisposable
     public Uri GrpcAddress => new($"http://127.0.0.1:{process.Ready.Groups[1].Value}");
 
     public static async Task<NullServer> StartAsync() => new(await ChildProcess.StartAsync(
-        "dotnet", [Assembly, "--RenderFarm:GrpcPort=0", "--RenderFarm:HttpPort=0"], ListeningLine(),
+        "dotnet", [Assembly, "--RenderFarm:GrpcPort=0", "--RenderFarm:HttpPort=0"], ListeningProcess.ListeningLine(),
         Path.GetDirectoryName(Assembly)));
 
     public ValueTask DisposeAsync() => process.DisposeAsync();
-
-    [GeneratedRegex(@"RenderFarm listening: native gRPC on port (\d+), HTTP/1\.1 .* on port (\d+)")]
-    private static partial Regex ListeningLine();
 }
 
 /// <summary>

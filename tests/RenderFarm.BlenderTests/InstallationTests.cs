@@ -55,11 +55,7 @@ public class InstallationTests(ITestOutputHelper output)
                 host, output, frames: 1, samples: 8,
                 environment: new Dictionary<string, string>(Transport.Environment(Transport.GrpcWeb)) { ["BLENDER_USER_SCRIPTS"] = scripts },
                 addon: false, flags: ["--addons", "renderfarm_reporter"]);
-            await blender.WaitForLineAsync(l => l == "renderfarm-test: waiting", BlenderDeadline);
-            var idle = await scraper.UntilAsync(s => s.Instance("blender_frames_rendered_total", host, "0") == 1,
-                TimeSpan.FromSeconds(5), "the frame, reported");
-            Assert.Equal(0, idle.Instance("Blender_Render", host, "0"));
-            Assert.Equal(0, await blender.ReleaseAsync(BlenderDeadline));
+            await scraper.AssertRenderedThenExitsAsync(blender, host, frames: 1, BlenderDeadline);
         }
         finally
         {

@@ -66,11 +66,7 @@ public class ProvisioningTests(ITestOutputHelper output)
             var host = Transport.UniqueHost("provisioned");
             await using var blender = await BlenderRun.RenderAsync(blenderVersion, server: null, host, output, frames: 2, samples: 16,
                 home: home);
-            await blender.WaitForLineAsync(l => l == "renderfarm-test: waiting", BlenderDeadline);
-            var idle = await scraper.UntilAsync(s => s.Instance("blender_frames_rendered_total", host, "0") == 2,
-                TimeSpan.FromSeconds(5), "the provisioned node's frames");
-            Assert.Equal(0, idle.Instance("Blender_Render", host, "0"));
-            Assert.Equal(0, await blender.ReleaseAsync(BlenderDeadline));
+            await scraper.AssertRenderedThenExitsAsync(blender, host, frames: 2, BlenderDeadline);
         }
         finally
         {

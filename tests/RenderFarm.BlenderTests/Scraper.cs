@@ -43,4 +43,14 @@ public sealed class Scraper(ServerProcess server, HttpMessageHandler? handler = 
     }
 
     public void Dispose() => _http.Dispose();
+
+    /// <summary>Blender finished its render: every frame reported, the instance idle; then it exits cleanly.</summary>
+    public async Task AssertRenderedThenExitsAsync(BlenderRun blender, string host, int frames, TimeSpan deadline)
+    {
+        await blender.WaitForLineAsync(l => l == "renderfarm-test: waiting", deadline);
+        var idle = await UntilAsync(s => s.Instance("blender_frames_rendered_total", host, "0") == frames,
+            TimeSpan.FromSeconds(5), $"{frames} frames reported");
+        Assert.Equal(0, idle.Instance("Blender_Render", host, "0"));
+        Assert.Equal(0, await blender.ReleaseAsync(deadline));
+    }
 }

@@ -14,6 +14,11 @@ public class UnresponsiveServerTests(ITestOutputHelper output)
 {
     private const int Frames = 4;
     private const int Samples = 600;
+    private const int MinRounds = 2;
+    private const int MaxRounds = 4;
+
+    /// <summary>The render may take at most 5 % longer with the add-on facing a silent server.</summary>
+    private const double Budget = 1.05;
     private static readonly TimeSpan BlenderDeadline = TimeSpan.FromSeconds(180);
 
     [Theory]
@@ -30,30 +35,41 @@ public class UnresponsiveServerTests(ITestOutputHelper output)
         };
 
         // Interleaved, so a change in the machine's load hits every variant alike; the fastest run of each counts.
+        // Two rounds, and up to two more while a variant is not yet within the budget: on a shared machine the same
+        // render varies by 15 % from run to run, while a real cost of the add-on would show in every run.
         var without = new List<double>();
         var silent = new Dictionary<string, List<double>> { [Transport.Native] = [], [Transport.GrpcWeb] = [] };
-        var held = new List<BlenderRun>();
+        var latest = new Dictionary<string, BlenderRun>();
         try
         {
-            for (var round = 0; round < 2; round++)
+            for (var round = 0; round < MaxRounds && (round < MinRounds || !WithinBudget(silent, without)); round++)
             {
                 without.Add(await RenderSecondsAsync(
-                    await BlenderRun.RenderAsync(blenderVersion, "localhost", "baseline", output, Frames, Samples, addon: false), held: null));
+                    await BlenderRun.RenderAsync(blenderVersion, "localhost", "baseline", output, Frames, Samples, addon: false), keep: false));
                 foreach (var transport in silent.Keys)
                 {
                     var setting = Transport.ServerSetting(grpcHole.Port, webHole.Port, transport);
                     var blender = await BlenderRun.RenderAsync(blenderVersion, setting, hosts[transport], output, Frames, Samples,
                         Transport.Environment(transport));
-                    silent[transport].Add(await RenderSecondsAsync(blender, round == 1 ? held : null));
+                    silent[transport].Add(await RenderSecondsAsync(blender, keep: true));
+                    // The latest run of each transport stays idle for the recovery below; an earlier one exits first.
+                    if (latest.Remove(transport, out var earlier))
+                    {
+                        await EndAsync(earlier);
+                    }
+
+                    latest[transport] = blender;
                 }
             }
+
+            var held = latest.Values.ToList();
 
             var baseline = without.Min();
             foreach (var (transport, seconds) in silent)
             {
                 output.WriteLine($"{blenderVersion}, {transport}: render {seconds.Min():F2} s against a silent server, {baseline:F2} s without the add-on " +
                     $"({(seconds.Min() / baseline - 1) * 100:+0.0;-0.0}%); runs {string.Join(", ", seconds.Select(s => s.ToString("F2")))} vs {string.Join(", ", without.Select(s => s.ToString("F2")))}");
-                Assert.True(seconds.Min() <= baseline * 1.05, $"{transport}: {seconds.Min():F2} s vs {baseline:F2} s without the add-on");
+                Assert.True(seconds.Min() <= baseline * Budget, $"{transport}: {seconds.Min():F2} s vs {baseline:F2} s without the add-on");
             }
 
             Assert.True(grpcHole.Accepted > 0 && webHole.Accepted > 0, "the add-on never connected to the silent server");
@@ -79,30 +95,34 @@ public class UnresponsiveServerTests(ITestOutputHelper output)
         }
         finally
         {
-            foreach (var blender in held)
+            foreach (var blender in latest.Values)
             {
                 await blender.DisposeAsync();
             }
         }
     }
 
-    /// <summary>The render's own duration (render_init to render_complete); the run is kept idle in <paramref name="held"/>, or ended.</summary>
-    private static async Task<double> RenderSecondsAsync(BlenderRun blender, List<BlenderRun>? held)
+    private static bool WithinBudget(Dictionary<string, List<double>> silent, List<double> without) =>
+        silent.Values.All(seconds => seconds.Min() <= without.Min() * Budget);
+
+    /// <summary>The render's own duration (render_init to render_complete); the run stays idle when <paramref name="keep"/>, else it ends.</summary>
+    private static async Task<double> RenderSecondsAsync(BlenderRun blender, bool keep)
     {
         var init = await blender.EventTimeAsync("render_init", BlenderDeadline);
         var complete = await blender.EventTimeAsync("render_complete", BlenderDeadline);
         Assert.Equal(Frames, blender.RenderedFrames().Length);
-        if (held is not null)
+        if (!keep)
         {
-            held.Add(blender);
-        }
-        else
-        {
-            Assert.Equal(0, await blender.ReleaseAsync(BlenderDeadline));
-            await blender.DisposeAsync();
+            await EndAsync(blender);
         }
 
         return complete - init;
+    }
+
+    private static async Task EndAsync(BlenderRun blender)
+    {
+        Assert.Equal(0, await blender.ReleaseAsync(BlenderDeadline));
+        await blender.DisposeAsync();
     }
 
     /// <summary>Accepts every connection on a loopback port and never reads or writes a byte.</summary>

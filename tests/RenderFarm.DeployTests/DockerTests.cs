@@ -140,7 +140,7 @@ public partial class DockerTests(ITestOutputHelper output)
     /// The runtime stage's entry point in a private mount namespace whose root is read-only,
     /// as the image's user, with only the image's environment: what readOnlyRootFilesystem gives.
     /// </summary>
-    private ContainerLike StartReadOnly(string app, string tmp, DockerStage runtime)
+    private ListeningProcess StartReadOnly(string app, string tmp, DockerStage runtime)
     {
         var environment = string.Join(' ', runtime.Environment.Select(e => $"{e.Key}='{e.Value}'"));
         var script = string.Join('\n',
@@ -153,78 +153,12 @@ public partial class DockerTests(ITestOutputHelper output)
             $"cd {app}",
             $"exec setpriv --reuid {runtime.User} --regid {runtime.User} --clear-groups env -i PATH=/usr/bin:/bin HOME=/nonexistent TMPDIR={tmp} {environment} " +
             $"{string.Join(' ', runtime.EntryPoint)} --RenderFarm:GrpcPort=0 --RenderFarm:HttpPort=0");
-        var start = new ProcessStartInfo(Tools.Require("unshare")) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(Tools.Require("unshare"));
         foreach (var argument in new[] { "--mount", "bash", "-c", script })
         {
             start.ArgumentList.Add(argument);
         }
 
-        return new ContainerLike(Process.Start(start)!, output);
-    }
-
-    private sealed partial class ContainerLike : IAsyncDisposable
-    {
-        private readonly Process _process;
-        private readonly TaskCompletionSource<(int, int)> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly List<string> _log = [];
-
-        public ContainerLike(Process process, ITestOutputHelper output)
-        {
-            _process = process;
-            DataReceivedEventHandler onLine = (_, e) =>
-            {
-                if (e.Data is null)
-                {
-                    return;
-                }
-
-                lock (_log)
-                {
-                    _log.Add(e.Data);
-                }
-
-                output.WriteLine("[image] " + e.Data);
-                if (ListeningLine().Match(e.Data) is { Success: true } match)
-                {
-                    _listening.TrySetResult((int.Parse(match.Groups[1].Value), int.Parse(match.Groups[2].Value)));
-                }
-            };
-            process.OutputDataReceived += onLine;
-            process.ErrorDataReceived += onLine;
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-        }
-
-        public bool HasExited => _process.HasExited;
-
-        public Task<(int Grpc, int Http)> Listening => ListeningAsync();
-
-        public async ValueTask DisposeAsync()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
-            }
-
-            _process.Dispose();
-        }
-
-        private async Task<(int, int)> ListeningAsync()
-        {
-            var finished = await Task.WhenAny(_listening.Task, _process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(60)));
-            if (finished != _listening.Task)
-            {
-                lock (_log)
-                {
-                    throw new InvalidOperationException("The published server did not start on a read-only root:\n" + string.Join('\n', _log));
-                }
-            }
-
-            return await _listening.Task;
-        }
-
-        [GeneratedRegex(@"RenderFarm listening: native gRPC on port (\d+), HTTP/1\.1 .* on port (\d+)")]
-        private static partial Regex ListeningLine();
+        return ListeningProcess.Start(start, "image on a read-only root", output);
     }
 }

@@ -32,7 +32,7 @@ public partial class SystemdTests(SystemdTests.SingleFilePublish published, ITes
     [Fact]
     public async Task Published_server_runs_from_root_without_dotnet_and_its_check_answers()
     {
-        await using var server = await PublishedServer.StartAsync(published.Executable, output);
+        await using var server = StartPublished(published.Executable, output);
         var (grpcPort, httpPort) = await server.Listening;
         Assert.NotEqual(0, grpcPort);
         // Started from /, it must not watch the file system for configuration changes.
@@ -133,8 +133,6 @@ public partial class SystemdTests(SystemdTests.SingleFilePublish published, ITes
     [GeneratedRegex(@"Overall exposure level for \S+: (\d+\.\d+)")]
     private static partial Regex ExposureLevel();
 
-    [GeneratedRegex(@"RenderFarm listening: native gRPC on port (\d+), HTTP/1\.1 .* on port (\d+)")]
-    private static partial Regex ListeningLine();
 
     /// <summary>deploy/systemd/publish.sh run once for the class, into a temporary folder.</summary>
     public sealed class SingleFilePublish : IAsyncLifetime
@@ -158,74 +156,11 @@ public partial class SystemdTests(SystemdTests.SingleFilePublish published, ITes
     }
 
     /// <summary>The published executable on ephemeral ports, started as a service would be.</summary>
-    private sealed class PublishedServer : IAsyncDisposable
+    private static ListeningProcess StartPublished(string executable, ITestOutputHelper output)
     {
-        private readonly Process _process;
-        private readonly TaskCompletionSource<(int, int)> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly List<string> _log = [];
-
-        private PublishedServer(Process process) => _process = process;
-
-        public Task<(int Grpc, int Http)> Listening => ListeningAsync();
-
-        public int ProcessId => _process.Id;
-
-        public static Task<PublishedServer> StartAsync(string executable, ITestOutputHelper output)
-        {
-            var start = HostWithoutDotnet(executable);
-            start.ArgumentList.Add("--RenderFarm:GrpcPort=0");
-            start.ArgumentList.Add("--RenderFarm:HttpPort=0");
-            var server = new PublishedServer(new Process { StartInfo = start });
-            DataReceivedEventHandler onLine = (_, e) =>
-            {
-                if (e.Data is null)
-                {
-                    return;
-                }
-
-                lock (server._log)
-                {
-                    server._log.Add(e.Data);
-                }
-
-                output.WriteLine("[single-file] " + e.Data);
-                if (ListeningLine().Match(e.Data) is { Success: true } match)
-                {
-                    server._listening.TrySetResult((int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture),
-                        int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture)));
-                }
-            };
-            server._process.OutputDataReceived += onLine;
-            server._process.ErrorDataReceived += onLine;
-            server._process.Start();
-            server._process.BeginOutputReadLine();
-            server._process.BeginErrorReadLine();
-            return Task.FromResult(server);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
-            }
-
-            _process.Dispose();
-        }
-
-        private async Task<(int, int)> ListeningAsync()
-        {
-            var finished = await Task.WhenAny(_listening.Task, _process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(60)));
-            if (finished != _listening.Task)
-            {
-                lock (_log)
-                {
-                    throw new InvalidOperationException("The single-file server did not start:\n" + string.Join('\n', _log));
-                }
-            }
-
-            return await _listening.Task;
-        }
+        var start = HostWithoutDotnet(executable);
+        start.ArgumentList.Add("--RenderFarm:GrpcPort=0");
+        start.ArgumentList.Add("--RenderFarm:HttpPort=0");
+        return ListeningProcess.Start(start, "single-file", output);
     }
 }

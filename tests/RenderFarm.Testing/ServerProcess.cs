@@ -193,12 +193,9 @@ public sealed partial class ServerProcess : IAsyncDisposable
             // The test that owned the output has finished.
         }
 
-        if (ListeningLine().Match(line) is { Success: true } match)
+        if (ListeningProcess.ListeningLine().Match(line) is { Success: true } match)
         {
             _listening.TrySetResult((int.Parse(match.Groups[1].Value), int.Parse(match.Groups[2].Value)));
         }
     }
-
-    [GeneratedRegex(@"RenderFarm listening: native gRPC on port (\d+), HTTP/1\.1 .* on port (\d+)")]
-    private static partial Regex ListeningLine();
 }

@@ -28,6 +28,8 @@ else
     echo "Making a Debian $suite root with Blender in $root (first run only)" >&2
     mkdir -p "$cache"
     work="$root.new"
+    # An interrupted debootstrap can leave its /proc or /sys mounted in the unfinished root.
+    awk -v w="$work/" 'index($2, w) == 1 { print $2 }' /proc/mounts | sort -r | xargs -r umount -l
     rm -rf --one-file-system "$work"
     debootstrap --variant=minbase "$suite" "$work" "$mirror" > "$cache/$suite.log" 2>&1 \
         || { tail -n 20 "$cache/$suite.log" >&2; echo "debootstrap of $suite failed (log: $cache/$suite.log)" >&2; exit 1; }

@@ -20,7 +20,8 @@ exec unshare --mount --propagation private -- /bin/bash -c '
     mount -t tmpfs tmpfs "$root/tmp"
     IFS=: read -ra shared <<< "$folders"
     for folder in "${shared[@]}"; do
-        case "$folder" in /tmp/*) ;; *) echo "run-in-root.sh: $folder is not under /tmp" >&2; exit 64 ;; esac
+        folder="$(realpath -e "$folder")"
+        case "$folder" in /tmp/?*) ;; *) echo "run-in-root.sh: $folder is not under /tmp" >&2; exit 64 ;; esac
         mkdir -p "$root$folder"
         mount --bind "$folder" "$root$folder"
     done
