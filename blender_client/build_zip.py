@@ -48,6 +48,7 @@ def build(output):
 
 
 if __name__ == "__main__":
-    target = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else pathlib.Path(__file__).resolve().parents[1] / "artifacts"
+    default = pathlib.Path(__file__).resolve().parents[1] / "artifacts"
+    target = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else default
     for built in build(target):
         print(built)

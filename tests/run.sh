@@ -13,8 +13,8 @@ mkdir -p "$results"
 # Debian packages the suites run against: promtool, Blender, the Python side of the add-on tests,
 # docker-compose checks the compose file (no engine needed); Chromium shows the farm page;
 # Pushgateway is the benchmark's comparison; debootstrap makes the Debian roots of newer Blenders;
-# systemd-analyze checks the service unit. kubectl comes from Kubernetes' own packages on the machine image.
-debian_packages=(prometheus prometheus-pushgateway blender python3-pytest python3-protobuf python3-grpcio protobuf-compiler openssl docker-compose chromium debootstrap systemd)
+# systemd-analyze checks the service unit; flake8 checks the add-on's Python. kubectl comes from Kubernetes' own packages on the machine image.
+debian_packages=(prometheus prometheus-pushgateway blender python3-pytest python3-protobuf python3-grpcio protobuf-compiler openssl docker-compose chromium debootstrap systemd flake8)
 
 # The Blender version matrix beyond this machine's own 3.4: Debian suite and the Blender version it must have.
 # Each gets a cached minimal root (tests/blender-roots/build.sh); the Blender suites run in all of them.
@@ -59,11 +59,21 @@ mkdir -p "$results/blender-roots"
 root_builds=()
 for entry in "${blender_roots[@]}"; do
     read -r suite version <<<"$entry"
-    bash tests/blender-roots/build.sh "$suite" "$version" > "$results/blender-roots/$suite.log" 2>&1 &
+    # Its own process group (to stop it whole), and the machine's spare time only: the suites running
+    # meanwhile measure time.
+    setsid nice -n 19 ionice -c 3 bash tests/blender-roots/build.sh "$suite" "$version" \
+        > "$results/blender-roots/$suite.log" 2>&1 &
     root_builds+=("$!:$suite")
 done
-# A run that stops early leaves no root build behind (an unfinished root is made anew next time).
-trap 'kill "${root_builds[@]%%:*}" 2>/dev/null' EXIT
+
+stop_root_builds() { # a run that stops early leaves no build behind; an unfinished root is made anew next time
+    local build
+    for build in "${root_builds[@]}"; do
+        kill -- "-${build%%:*}" 2>/dev/null
+    done
+    root_builds=()
+}
+trap stop_root_builds EXIT
 
 wait_for_blender_roots() {
     local ok=0 build
@@ -73,6 +83,7 @@ wait_for_blender_roots() {
             ok=1
         fi
     done
+    root_builds=()
     return $ok
 }
 
@@ -145,6 +156,15 @@ if [ -d tests/addon ]; then
         tail -n 80 "$results/addon.log"
         record "add-on (pytest)" 0 1
     fi
+fi
+
+# The add-on's Python and its tests, against .flake8 (one finding fails the check).
+echo "Running flake8"
+if flake8 blender_client tests/addon tests/RenderFarm.BlenderTests/Scenes > "$results/flake8.log" 2>&1; then
+    record "add-on lint (flake8)" 1 0
+else
+    cat "$results/flake8.log"
+    record "add-on lint (flake8)" 0 1
 fi
 
 finish

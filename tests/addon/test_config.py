@@ -67,7 +67,8 @@ def test_machine_name_with_characters_labels_cannot_hold_is_made_safe():
 
 
 @pytest.mark.parametrize("environ, problem", [
-    ({"RENDERFARM_TRANSPORT": "carrier-pigeon"}, "RENDERFARM_TRANSPORT: 'carrier-pigeon' is not one of auto, grpc, grpc-web"),
+    ({"RENDERFARM_TRANSPORT": "carrier-pigeon"},
+     "RENDERFARM_TRANSPORT: 'carrier-pigeon' is not one of auto, grpc, grpc-web"),
     ({"RENDERFARM_TRANSPORT": "grpc"}, "RENDERFARM_TRANSPORT: 'grpc' needs the Python module grpcio"),
     ({"RENDERFARM_HOST": "node 7"}, "RENDERFARM_HOST: only letters, digits"),
     ({"RENDERFARM_INSTANCE": "x" * 129}, "RENDERFARM_INSTANCE: must be at most 128 characters"),

@@ -140,7 +140,10 @@ def test_every_proto_field_is_in_the_add_ons_table_with_its_number_type_and_pres
     assert [f.number for f in getattr(messages, table)] == sorted(f.number for f in getattr(messages, table))
 
 
-@pytest.mark.parametrize("message, dataclass_name", [("ReportRequest", "ReportRequest"), ("SignOffRequest", "SignOffRequest")])
+@pytest.mark.parametrize("message, dataclass_name", [
+    ("ReportRequest", "ReportRequest"),
+    ("SignOffRequest", "SignOffRequest"),
+])
 def test_every_proto_field_is_a_field_of_the_add_ons_message(reporter_pb2, message, dataclass_name):
     import dataclasses
     from renderfarm_reporter.core import messages

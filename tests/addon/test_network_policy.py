@@ -8,7 +8,7 @@ import pytest
 from renderfarm_reporter.core import build
 from renderfarm_reporter.core.config import Endpoint, GRPC_WEB
 from renderfarm_reporter.core.network_policy import OnlineAccess, decide, is_studio_address, resolve_addresses
-from renderfarm_reporter.core.reporter import REPORT, Identity, Reporter
+from renderfarm_reporter.core.reporter import Identity, Reporter
 
 OFF = OnlineAccess(allowed=False, forced=False)  # Blender 4.2+ in background mode, the default
 ONLINE = OnlineAccess(allowed=True, forced=True)  # --online-mode

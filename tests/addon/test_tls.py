@@ -107,7 +107,8 @@ def test_a_wrong_ca_is_said_once_naming_the_setting(tls_port, pki, clock):
 
 
 def test_ca_setting_is_resolved_from_the_environment(pki):
-    settings = resolve({"RENDERFARM_SERVER": "https://farm:8443", "RENDERFARM_CA": str(pki / "ca.pem")}, hostname="node1")
+    settings = resolve({"RENDERFARM_SERVER": "https://farm:8443", "RENDERFARM_CA": str(pki / "ca.pem")},
+                       hostname="node1")
     assert settings.ca_file == str(pki / "ca.pem")
     assert "trusting the CA" in settings.describe()
 

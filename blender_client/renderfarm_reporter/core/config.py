@@ -118,7 +118,8 @@ def parse_server(text, transport="auto", grpc_available=False, source="RENDERFAR
     if "://" in text:
         scheme = text.split("://", 1)[0].lower()
         if scheme not in _SCHEMES:
-            raise ConfigError(f"{source}: '{text}' has the scheme '{scheme}://'; use grpc://, grpcs://, http:// or https://")
+            raise ConfigError(f"{source}: '{text}' has the scheme '{scheme}://'; "
+                              "use grpc://, grpcs://, http:// or https://")
         kind, tls = _SCHEMES[scheme]
         if transport != "auto" and transport != kind:
             raise ConfigError(f"{source}: '{text}' means {kind}, but the transport is set to '{transport}'")

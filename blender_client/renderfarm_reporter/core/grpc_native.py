@@ -70,7 +70,8 @@ class NativeTransport:
             if ":" in self._endpoint.address:
                 target = f"[{self._endpoint.address}]:{self._endpoint.port}"
             if self._endpoint.tls:
-                self._channel = grpc.secure_channel(target, grpc.ssl_channel_credentials(root_certificates=self._root_certificates), options=self._options)
+                credentials = grpc.ssl_channel_credentials(root_certificates=self._root_certificates)
+                self._channel = grpc.secure_channel(target, credentials, options=self._options)
             else:
                 self._channel = grpc.insecure_channel(target, options=self._options)
             self._methods = {}

@@ -3,10 +3,10 @@
 The add-on must work with only the standard library, so there are no generated classes.
 Each request is a table of its fields (name, number, type, optional), checked field by field
 against the .proto's descriptor by the tests, so a field added to the .proto fails a test that
-names it until the add-on carries it. Field numbers and types follow the .proto exactly; proto3 fields holding their default value
-are left out, ``optional`` fields are written whenever present (None means absent), and
-fields go out in field-number order, as protobuf's own serializers write them (the tests
-compare bytes with python3-protobuf).
+names it until the add-on carries it. Field numbers and types follow the .proto exactly; proto3
+fields holding their default value are left out, ``optional`` fields are written whenever
+present (None means absent), and fields go out in field-number order, as protobuf's own
+serializers write them (the tests compare bytes with python3-protobuf).
 """
 
 import math
@@ -141,4 +141,3 @@ class SignOffReply:
 def finite_seconds(value):
     """The server refuses NaN, infinities and negative seconds; a clock oddity must not cost a report."""
     return value if math.isfinite(value) and value >= 0 else 0.0
-
