@@ -30,8 +30,9 @@ public sealed record BenchmarkSettings
 
     public TimeSpan ExpiryTtl { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Instances with worst-case strings: about 5 KiB each, so fewer than the typical memory size.</summary>
-    public int WorstCaseInstances { get; init; } = 20_000;
+    /// <summary>Instances with worst-case strings, as many as README's worst case names (100,000, the default MaxInstances):
+    /// the free-text pool (up to 8,192 texts) is then spread as thinly as on a full farm.</summary>
+    public int WorstCaseInstances { get; init; } = 100_000;
 
     public static BenchmarkSettings Quick { get; } = new()
     {

@@ -11,7 +11,7 @@ const string Usage = """
       --output FILE   where to write the results (default: RESULTS.md beside this project)
       --note TEXT     a line put at the top of the results file
 
-    worst-case-memory [--instances 20000]
+    worst-case-memory [--instances 100000]
                       only the memory per instance with worst-case strings (part of the full run)
 
     soak [--duration 10m] [--instances 10000]
