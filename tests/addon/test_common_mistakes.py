@@ -29,6 +29,15 @@ def _console_line(server_text, token=None, ca_file=None, clock=None):
     return lines[0]
 
 
+def _port_for(server, scheme):
+    """The server's port for ``scheme``; native gRPC is skipped where grpcio cannot be imported."""
+    if scheme in ("grpc", "grpcs"):
+        if not grpc_native.available():
+            pytest.skip("python3-grpcio is not installed")
+        return server.grpc_port
+    return server.http_port
+
+
 @needs_grpcio
 def test_http_port_given_for_native_grpc_names_both_ports(plain_server, clock):
     line = _console_line(f"grpc://127.0.0.1:{plain_server.http_port}", token="farm-token", clock=clock)
@@ -44,9 +53,7 @@ def test_native_grpc_port_given_for_grpc_web_names_both_ports(plain_server, cloc
 
 @pytest.mark.parametrize("scheme", ["grpc", "http"])
 def test_no_token_against_a_server_that_needs_one_says_none_is_set(plain_server, scheme, clock):
-    if scheme == "grpc" and not grpc_native.available():
-        pytest.skip("python3-grpcio is not installed")
-    port = plain_server.grpc_port if scheme == "grpc" else plain_server.http_port
+    port = _port_for(plain_server, scheme)
     line = _console_line(f"{scheme}://127.0.0.1:{port}", clock=clock)
     assert "requires a token and none is set: set RENDERFARM_TOKEN" in line
     assert line.endswith("Trying again every 30 s.")
@@ -54,9 +61,7 @@ def test_no_token_against_a_server_that_needs_one_says_none_is_set(plain_server,
 
 @pytest.mark.parametrize("scheme", ["grpc", "http"])
 def test_a_wrong_token_is_called_wrong_and_never_shown(plain_server, scheme, clock):
-    if scheme == "grpc" and not grpc_native.available():
-        pytest.skip("python3-grpcio is not installed")
-    port = plain_server.grpc_port if scheme == "grpc" else plain_server.http_port
+    port = _port_for(plain_server, scheme)
     line = _console_line(f"{scheme}://127.0.0.1:{port}", token="not-the-farm-token", clock=clock)
     assert "does not accept the token that is set" in line
     assert "not-the-farm-token" not in line
@@ -73,9 +78,7 @@ def test_a_name_that_does_not_resolve_is_named(scheme, clock):
 
 @pytest.mark.parametrize("scheme", ["grpcs", "https"])
 def test_tls_to_a_plain_server_says_it_serves_no_tls(plain_server, scheme, pki, clock):
-    if scheme == "grpcs" and not grpc_native.available():
-        pytest.skip("python3-grpcio is not installed")
-    port = plain_server.grpc_port if scheme == "grpcs" else plain_server.http_port
+    port = _port_for(plain_server, scheme)
     line = _console_line(f"{scheme}://127.0.0.1:{port}", token="farm-token", ca_file=str(pki / "ca.pem"), clock=clock)
     plain = "grpc" if scheme == "grpcs" else "http"
     assert f"does not serve TLS on port {port}: set RENDERFARM_SERVER to {plain}://127.0.0.1:{port}" in line
@@ -83,9 +86,7 @@ def test_tls_to_a_plain_server_says_it_serves_no_tls(plain_server, scheme, pki, 
 
 @pytest.mark.parametrize("scheme", ["grpc", "http"])
 def test_plain_text_to_a_tls_server_points_at_tls_and_the_ca(tls_server, scheme, clock):
-    if scheme == "grpc" and not grpc_native.available():
-        pytest.skip("python3-grpcio is not installed")
-    port = tls_server.grpc_port if scheme == "grpc" else tls_server.http_port
+    port = _port_for(tls_server, scheme)
     line = _console_line(f"{scheme}://127.0.0.1:{port}", clock=clock)
     assert f"set RENDERFARM_SERVER to {scheme}s://127.0.0.1:{port} and RENDERFARM_CA" in line
 
