@@ -16,9 +16,10 @@ mkdir -p "$results"
 # systemd-analyze checks the service unit; flake8 checks the add-on's Python. kubectl comes from Kubernetes' own packages on the machine image.
 debian_packages=(prometheus prometheus-pushgateway blender python3-pytest python3-protobuf python3-grpcio protobuf-compiler openssl docker-compose chromium debootstrap systemd flake8)
 
-# The Blender version matrix beyond this machine's own 3.4: Debian suite and the Blender version it must have.
+# The Blender version matrix beyond this machine's own 3.4: Debian suite, the Blender version it must have,
+# and more of that suite's packages the suites use (sid's Prometheus 3.5 LTS and its Alertmanager).
 # Each gets a cached minimal root (tests/blender-roots/build.sh); the Blender suites run in all of them.
-blender_roots=("trixie 4.3" "sid 5.2")
+blender_roots=("trixie 4.3" "sid 5.2 prometheus prometheus-alertmanager")
 
 install_missing_debian_packages() { # package…
     local missing=()
@@ -58,10 +59,11 @@ fi
 mkdir -p "$results/blender-roots"
 root_builds=()
 for entry in "${blender_roots[@]}"; do
-    read -r suite version <<<"$entry"
+    read -r suite version extra <<<"$entry"
     # Its own process group (to stop it whole), and the machine's spare time only: the suites running
     # meanwhile measure time.
-    setsid nice -n 19 ionice -c 3 bash tests/blender-roots/build.sh "$suite" "$version" \
+    # shellcheck disable=SC2086 # the extra packages are words
+    setsid nice -n 19 ionice -c 3 bash tests/blender-roots/build.sh "$suite" "$version" $extra \
         > "$results/blender-roots/$suite.log" 2>&1 &
     root_builds+=("$!:$suite")
 done

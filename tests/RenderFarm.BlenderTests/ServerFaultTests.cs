@@ -27,16 +27,13 @@ public class ServerFaultTests(ITestOutputHelper output)
         var host = Transport.UniqueHost("late-server");
         await using var blender = await BlenderRun.RenderAsync(blenderVersion, Transport.ServerSetting(grpcPort, httpPort, transport),
             host, output, Frames, Samples, Transport.Environment(transport));
-        await blender.EventTimeAsync("render_init", BlenderDeadline);
+        // The first attempt fails at render_init (Blender's clock, which is this machine's).
+        var outageStart = await blender.EventTimeAsync("render_init", BlenderDeadline);
         await Task.Delay(TimeSpan.FromSeconds(1.5));
 
         await using var server = await ServerProcess.StartOnAsync(grpcPort, httpPort, output);
         using var scraper = new Scraper(server);
-        var serverUp = Stopwatch.StartNew();
-        await scraper.UntilAsync(s => s.Instance("Blender_Render", host, "0") is not null, TimeSpan.FromSeconds(10), "first report");
-        output.WriteLine($"first report {serverUp.ElapsedMilliseconds} ms after the server was up");
-        // The outage so far was about 2 s: the backoff step then is at most 2 s.
-        Assert.InRange(serverUp.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(3));
+        await AssertReportsWithinOneBackoffStepAsync(scraper, host, outageStart, "first report");
 
         await AssertRenderFinishesUntouchedAsync(blenderVersion, blender, scraper, host);
     }
@@ -64,16 +61,34 @@ public class ServerFaultTests(ITestOutputHelper output)
             await server.DisposeAsync();
         }
 
+        var outageStart = UnixSeconds();
         await Task.Delay(TimeSpan.FromSeconds(1));
         await using var restarted = await ServerProcess.StartOnAsync(grpcPort, httpPort, output);
         using var scraper = new Scraper(restarted);
-        var serverUp = Stopwatch.StartNew();
-        await scraper.UntilAsync(s => s.Instance("Blender_Render", host, "0") is not null, TimeSpan.FromSeconds(10), "report after restart");
-        output.WriteLine($"reporting again {serverUp.ElapsedMilliseconds} ms after the restarted server was up");
-        Assert.InRange(serverUp.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(3));
+        await AssertReportsWithinOneBackoffStepAsync(scraper, host, outageStart, "report after restart");
 
         await AssertRenderFinishesUntouchedAsync(blenderVersion, blender, scraper, host);
     }
+
+    /// <summary>
+    /// Attempts back off in doubling steps, each drawn from the upper half of its range, so the step
+    /// pending when the server comes back is at most twice the outage so far plus the first step
+    /// (0.5 s). The bound follows the outage as measured: a loaded machine that takes longer to start
+    /// the server lengthens the outage and with it the step. Waiting on grpcio's own reconnect backoff
+    /// (up to two minutes) or the 30 s ceiling after a short outage fails this.
+    /// </summary>
+    private async Task AssertReportsWithinOneBackoffStepAsync(Scraper scraper, string host, double outageStart, string what)
+    {
+        var outage = UnixSeconds() - outageStart;
+        var serverUp = Stopwatch.StartNew();
+        await scraper.UntilAsync(s => s.Instance("Blender_Render", host, "0") is not null, TimeSpan.FromSeconds(30), what);
+        var bound = TimeSpan.FromSeconds((2 * outage) + 0.5 + 1.0); // + 1 s for the call itself and the scrape
+        output.WriteLine($"{what} {serverUp.ElapsedMilliseconds} ms after the server was up, after an outage of {outage:F1} s " +
+            $"(bound {bound.TotalSeconds:F1} s)");
+        Assert.InRange(serverUp.Elapsed, TimeSpan.Zero, bound);
+    }
+
+    private static double UnixSeconds() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
 
     private async Task AssertRenderFinishesUntouchedAsync(BlenderVersion version, BlenderRun blender, Scraper scraper, string host)
     {
@@ -88,9 +103,10 @@ public class ServerFaultTests(ITestOutputHelper output)
         var duration = renderComplete - renderInit;
         var baseline = await BaselineRenderSecondsAsync(version);
         output.WriteLine($"render took {duration:F2} s with the fault, {baseline:F2} s without a server to talk to");
-        // Restarting the server competes for the same two cores, hence the slack; a main thread
-        // waiting on the network would cost a call timeout (5 s) per report and fail this.
-        Assert.InRange(duration, 0, (baseline * 1.25) + 3);
+        // Restarting the server competes for the same two cores, and the baseline was measured once, under
+        // whatever load the machine had then: hence the wide slack. A main thread waiting on the network
+        // would still fail this by far: a call timeout (5 s) per report, two reports a frame, six frames.
+        Assert.InRange(duration, 0, (baseline * 1.5) + 5);
 
         // One line when the trouble started and one when it ended, however many attempts.
         var lines = blender.AddonLines();
