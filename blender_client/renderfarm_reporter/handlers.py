@@ -10,6 +10,7 @@ import bpy
 from bpy.app.handlers import persistent
 
 from . import reporting
+from .core.render_tracker import SceneInfo
 
 tracker = reporting.tracker
 _failed_once = False
@@ -30,20 +31,15 @@ def _guarded(handler):
     return persistent(guarded)
 
 
-def _blend_file():
-    # The whole path: shot010/lighting.blend and shot020/lighting.blend must stay apart.
-    return bpy.data.filepath
-
-
 @_guarded
 def on_load_post(_file):
     scene = bpy.context.scene
-    return tracker.scene_loaded(scene.name, _blend_file(), scene.render.engine, scene.frame_current)
+    return tracker.scene_loaded(SceneInfo.of_blender(scene, bpy.data), scene.frame_current)
 
 
 @_guarded
 def on_render_init(scene):
-    return tracker.render_init(scene.name, _blend_file(), scene.render.engine, scene.frame_current,
+    return tracker.render_init(SceneInfo.of_blender(scene, bpy.data), scene.frame_current,
                                scene.frame_start, scene.frame_end)
 
 

@@ -157,3 +157,13 @@ def test_the_guard_names_a_field_the_add_on_lacks(reporter_pb2):
     expected = descriptor_fields(reporter_pb2.ReportRequest.DESCRIPTOR)
     shortened = table_fields(messages.REPORT_FIELDS[:-1])
     assert sorted(set(expected) - set(shortened)) == ["resident_memory_bytes"]
+
+
+def test_every_value_the_reporter_passes_on_by_name_is_a_report_field():
+    import dataclasses
+    from renderfarm_reporter.core import messages
+    from renderfarm_reporter.core.render_tracker import SceneInfo
+    from renderfarm_reporter.core.reporter import Identity
+    for record in (Identity, SceneInfo):
+        unknown = sorted({f.name for f in dataclasses.fields(record)} - {f.name for f in messages.REPORT_FIELDS})
+        assert not unknown, f"{record.__name__}: {', '.join(unknown)} is not a field of ReportRequest"

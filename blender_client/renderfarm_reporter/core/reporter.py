@@ -9,7 +9,7 @@ trouble starts and one when it ends.
 
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from . import diagnosis, process_stats
 from .backoff import Backoff
@@ -39,6 +39,7 @@ MAX_HEARTBEAT = 300.0
 
 @dataclass(frozen=True)
 class Identity:
+    """Who reports, under the report's field names (passed on by name, as RenderSnapshot.scene_info is)."""
     host: str
     instance: str
     session_id: str
@@ -256,18 +257,11 @@ class Reporter:
             pass  # The server forgets us after its TTL anyway.
 
     def _request(self, snapshot):
-        identity = self._identity
         return ReportRequest(
-            host=identity.host,
-            instance=identity.instance,
-            session_id=identity.session_id,
+            **asdict(self._identity),
+            **asdict(snapshot.scene_info),
             sequence=next(self._sequence),
             state=RENDER_STATE_RENDERING if snapshot.rendering else RENDER_STATE_IDLE,
-            blender_version=identity.blender_version,
-            addon_version=identity.addon_version,
-            scene=snapshot.scene,
-            blend_file=snapshot.blend_file,
-            engine=snapshot.engine,
             current_frame=snapshot.current_frame,
             job_frame_start=snapshot.job_frame_start,
             job_frame_end=snapshot.job_frame_end,
