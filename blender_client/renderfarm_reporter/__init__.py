@@ -14,10 +14,10 @@ bl_info = {
     "category": "Render",
 }
 
-from . import handlers, preferences, reporting  # noqa: E402 (bl_info comes first by convention)
+from . import handlers, preferences, reporter_lifecycle  # noqa: E402 (bl_info comes first by convention)
 
-# Preferences first (reporting reads them), handlers last (they feed reporting).
-_modules = (preferences, reporting, handlers)
+# Preferences first (the reporter is built from them), handlers last (they feed the reporter).
+_modules = (preferences, reporter_lifecycle, handlers)
 
 
 def register():

@@ -9,10 +9,10 @@ import functools
 import bpy
 from bpy.app.handlers import persistent
 
-from . import reporting
+from . import reporter_lifecycle
 from .core.render_tracker import SceneInfo
 
-tracker = reporting.tracker
+tracker = reporter_lifecycle.tracker
 _failed_once = False
 
 
@@ -22,12 +22,12 @@ def _guarded(handler):
     def guarded(scene, *_args):
         global _failed_once
         try:
-            reporting.publish(handler(scene))
+            reporter_lifecycle.publish(handler(scene))
         except Exception as error:  # noqa: BLE001 (anything, rather than break the render)
             if not _failed_once:
                 _failed_once = True
-                reporting.log(f"RenderFarm: a render handler failed ({type(error).__name__}: {error}); "
-                              "the render goes on")
+                reporter_lifecycle.log(f"RenderFarm: a render handler failed ({type(error).__name__}: {error}); "
+                                       "the render goes on")
     return persistent(guarded)
 
 

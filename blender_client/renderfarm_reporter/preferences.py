@@ -4,12 +4,12 @@ import os
 
 import bpy
 
-from . import reporting
+from . import reporter_lifecycle
 from .core.config import ENVIRONMENT
 
 
 def _reset_connection(_self, _context):
-    reporting.restart()
+    reporter_lifecycle.restart()
 
 
 class RenderFarmPreferences(bpy.types.AddonPreferences):
@@ -59,7 +59,8 @@ class RenderFarmPreferences(bpy.types.AddonPreferences):
             if os.environ.get(variable, "").strip():
                 row.enabled = False
                 row.label(text=f"{variable} is set and wins", icon="INFO")
-        layout.label(text=reporting.status(), icon="ERROR" if reporting.has_problem() else "CHECKMARK")
+        problem = reporter_lifecycle.has_problem()
+        layout.label(text=reporter_lifecycle.status(), icon="ERROR" if problem else "CHECKMARK")
 
 
 def register():

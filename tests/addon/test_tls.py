@@ -98,7 +98,7 @@ def test_a_wrong_ca_is_said_once_naming_the_setting(tls_port, pki, clock):
     reporter = Reporter(_transport(kind, port, pki / "other-ca.pem"), Identity("tls-node", "0", "s", "3.4.1", "1.0.0"),
                         f"tls://localhost:{port}", lines.append, clock=clock)
     for _ in range(3):
-        reporter._report(reporter._latest)  # noqa: SLF001 (one attempt at a time, on the fake clock)
+        reporter._report(reporter._latest_state)  # noqa: SLF001 (one attempt at a time, on the fake clock)
         clock.advance(31)
     reporter._transport.close()  # noqa: SLF001
     assert len(lines) == 1

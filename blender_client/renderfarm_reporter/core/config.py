@@ -47,7 +47,7 @@ class Endpoint:
 class Settings:
     endpoint: Endpoint
     host: str
-    instance: str | None  # None: a slot number is chosen (see instance_slot)
+    instance: str | None  # None: the lowest free instance number (see instance_lock)
     token: str | None
     ca_file: str | None = None  # PEM file of the CA that signed the server's certificate; None: the system's CAs
 

@@ -1,7 +1,7 @@
 """The reporter thread: owns all network I/O, so Blender's main thread never waits on the server.
 
-Reports are level-triggered: each carries the whole state, so only the latest state is kept
-(a slot, not a queue). A change is sent at once; otherwise a heartbeat goes out at the
+Reports are level-triggered: each carries the whole state, so only the latest state is kept,
+not a queue of them. A change is sent at once; otherwise a heartbeat goes out at the
 interval the server asks for. While the server cannot be reached, attempts back off
 exponentially with jitter (at most 30 s apart) and the console gets one line when the
 trouble starts and one when it ends.
@@ -65,7 +65,7 @@ class Reporter:
         self._gate = gate
 
         self._wake = threading.Condition()
-        self._latest = RenderSnapshot()
+        self._latest_state = RenderSnapshot()
         self._changed = True
         self._stopping = False
         self._stop_deadline = None
@@ -105,9 +105,9 @@ class Reporter:
     def publish(self, snapshot):
         """Hands the latest state to the thread; safe from any thread and never blocks on I/O."""
         with self._wake:
-            if snapshot == self._latest:
+            if snapshot == self._latest_state:
                 return
-            self._latest = snapshot
+            self._latest_state = snapshot
             self._changed = True
             self._wake.notify()
 
@@ -138,7 +138,7 @@ class Reporter:
                     self._wake.wait(max(0.0, self._next_attempt - self._clock()))
                 if self._stopping:
                     break
-                snapshot = self._latest
+                snapshot = self._latest_state
                 self._changed = False
             if not self._gate_open():
                 if self.refused is not None:

@@ -1,5 +1,6 @@
-"""The one reporter of this Blender process: started on register, stopped (signed off) on
-unregister and at exit, rebuilt when a preference changes.
+"""The life of this Blender's one Reporter (``core/reporter.py``, the thread that talks to the
+server): built from the settings and started on register, stopped (signed off) on unregister
+and at exit, rebuilt when a preference changes; and its status for the preferences panel.
 
 Render counters live in ``tracker`` for the life of the process, so a preference change or
 an outage never resets them.
@@ -12,7 +13,7 @@ import sys
 import bpy
 
 from .core import VERSION, build, config, grpc_native
-from .core.instance_slot import SlotError
+from .core.instance_lock import NoFreeInstanceNumber
 from .core.network_policy import OnlineAccess
 from .core.render_tracker import RenderTracker
 
@@ -79,7 +80,7 @@ def start(after=None):
     try:
         settings = config.resolve(os.environ, _preference_values(), grpc_native.available())
         reporter = build.build_reporter(settings, bpy.app.version_string, VERSION, log, access)
-    except (config.ConfigError, SlotError) as error:
+    except (config.ConfigError, NoFreeInstanceNumber) as error:
         _set_problem(f"Not reporting: {error}")
         return
     identity = reporter.identity
