@@ -7,7 +7,7 @@ Works as a legacy add-on (bl_info) on Blender 3.x and 4.x and as a 4.2+ extensio
 bl_info = {
     "name": "RenderFarm Reporter",
     "author": "RenderFarm",
-    "version": (1, 0, 0),
+    "version": (1, 0, 0),  # the add-on's version; blender_manifest.toml repeats it (a test checks)
     "blender": (3, 0, 0),
     "location": "Preferences > Add-ons > RenderFarm Reporter",
     "description": "Reports render state to a RenderFarm server for Prometheus and Grafana",

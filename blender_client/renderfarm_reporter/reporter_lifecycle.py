@@ -12,10 +12,14 @@ import sys
 
 import bpy
 
-from .core import VERSION, build, config, grpc_native
+from . import bl_info
+from .core import build, config, grpc_native
 from .core.instance_lock import NoFreeInstanceNumber
 from .core.network_policy import OnlineAccess
 from .core.render_tracker import RenderTracker
+
+# bl_info holds the version as a literal, for Blender 3.x reads it without importing the add-on.
+ADDON_VERSION = ".".join(map(str, bl_info["version"]))
 
 tracker = RenderTracker()
 _reporter = None
@@ -79,7 +83,7 @@ def start(after=None):
         return
     try:
         settings = config.resolve(os.environ, _preference_values(), grpc_native.available())
-        reporter = build.build_reporter(settings, bpy.app.version_string, VERSION, log, access)
+        reporter = build.build_reporter(settings, bpy.app.version_string, ADDON_VERSION, log, access)
     except (config.ConfigError, NoFreeInstanceNumber) as error:
         _set_problem(f"Not reporting: {error}")
         return
