@@ -3,7 +3,7 @@
 Reports are level-triggered: each carries the whole state, so only the latest state is kept,
 not a queue of them. A change is sent at once; otherwise a heartbeat goes out at the
 interval the server asks for. While the server cannot be reached, attempts back off
-exponentially with jitter (at most 30 s apart) and the console gets one line when the
+exponentially with jitter (at most backoff.MAX_DELAY apart) and the console gets one line when the
 trouble starts and one when it ends.
 """
 
@@ -12,7 +12,7 @@ import time
 from dataclasses import asdict, dataclass
 
 from . import diagnosis, process_stats
-from .backoff import Backoff
+from .backoff import MAX_DELAY, Backoff
 from .identity import SEQUENCE
 from .messages import (
     RENDER_STATE_IDLE,
@@ -35,6 +35,10 @@ DEFAULT_HEARTBEAT = 5.0
 # Bounds on what a (misconfigured) server may ask for.
 MIN_HEARTBEAT = 0.1
 MAX_HEARTBEAT = 300.0
+
+# How the console says the pace of retries (a refused setting is retried at the slowest).
+RETRY_SLOWEST = f"Trying again every {MAX_DELAY:g} s."
+RETRY_WITH_BACKOFF = f"retrying with backoff (at most {MAX_DELAY:g} s apart)."
 
 
 @dataclass(frozen=True)
@@ -220,27 +224,25 @@ class Reporter:
         if error.untrusted_certificate:
             return (f"RenderFarm: the server at {self._endpoint} presented a TLS certificate this Blender does not "
                     f"trust ({error.message}); set RENDERFARM_CA or the add-on's CA File preference to the CA "
-                    "that signed it. Trying again every 30 s.")
+                    f"that signed it. {RETRY_SLOWEST}")
         mistake = diagnosis.explain(error, getattr(self._transport, "endpoint", None),
                                     getattr(self._transport, "has_token", False), reached_before=self._reached_server)
         if mistake is not None:
-            retry = ("Trying again every 30 s." if error.needs_attention
-                     else "Rendering goes on; retrying with backoff (at most 30 s apart).")
+            retry = RETRY_SLOWEST if error.needs_attention else f"Rendering goes on; {RETRY_WITH_BACKOFF}"
             return f"RenderFarm: {mistake} {retry}"
         if code == StatusCode.UNAUTHENTICATED:
             return (f"RenderFarm: the server at {self._endpoint} refused the token ({error}); "
-                    "set RENDERFARM_TOKEN or the add-on's Token preference. Trying again every 30 s.")
+                    f"set RENDERFARM_TOKEN or the add-on's Token preference. {RETRY_SLOWEST}")
         if code == StatusCode.PERMISSION_DENIED:
-            return (f"RenderFarm: the server at {self._endpoint} does not allow this reporter ({error}). "
-                    "Trying again every 30 s.")
+            return f"RenderFarm: the server at {self._endpoint} does not allow this reporter ({error}). {RETRY_SLOWEST}"
         if error.needs_attention:
             return (f"RenderFarm: the server at {self._endpoint} refused the report ({error}); "
-                    "check RENDERFARM_SERVER, RENDERFARM_HOST and RENDERFARM_INSTANCE. Trying again every 30 s.")
+                    f"check RENDERFARM_SERVER, RENDERFARM_HOST and RENDERFARM_INSTANCE. {RETRY_SLOWEST}")
         if code == StatusCode.RESOURCE_EXHAUSTED:
             return (f"RenderFarm: the server at {self._endpoint} is at its limit ({error}); "
-                    "rendering goes on, retrying with backoff (at most 30 s apart).")
+                    f"rendering goes on, {RETRY_WITH_BACKOFF}")
         return (f"RenderFarm: cannot reach the server at {self._endpoint} ({error}); "
-                "rendering goes on, retrying with backoff (at most 30 s apart).")
+                f"rendering goes on, {RETRY_WITH_BACKOFF}")
 
     def _sign_off(self):
         if not self._reached_server:
