@@ -73,9 +73,9 @@ def test_lock_files_left_by_earlier_runs_do_not_hold_a_number(tmp_path):
 
 
 def test_no_free_number_is_a_clear_error(tmp_path):
-    held = lock_free_instance_number(tmp_path, limit=1)
+    holder, _ = hold_number(tmp_path)
     try:
         with pytest.raises(NoFreeInstanceNumber, match="set RENDERFARM_INSTANCE"):
             lock_free_instance_number(tmp_path, limit=1)
     finally:
-        held.release()
+        release(holder)

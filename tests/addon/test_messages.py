@@ -7,7 +7,6 @@ from renderfarm_reporter.core.messages import (
     RENDER_STATE_RENDERING,
     ReportReply,
     ReportRequest,
-    SignOffReply,
     SignOffRequest,
     finite_seconds,
 )
@@ -66,11 +65,6 @@ def test_sign_off_request_encodes_byte_for_byte_like_protobuf(reporter_pb2):
 def test_report_reply_decodes_what_protobuf_encodes(reporter_pb2, applied, heartbeat):
     data = reporter_pb2.ReportReply(applied=applied, heartbeat_interval_ms=heartbeat).SerializeToString()
     assert ReportReply.decode(data) == ReportReply(applied, heartbeat)
-
-
-@pytest.mark.parametrize("removed", [True, False])
-def test_sign_off_reply_decodes_what_protobuf_encodes(reporter_pb2, removed):
-    assert SignOffReply.decode(reporter_pb2.SignOffReply(removed=removed).SerializeToString()).removed is removed
 
 
 def test_decoder_reads_past_fields_it_does_not_know():

@@ -24,20 +24,15 @@ class NoFreeInstanceNumber(RuntimeError):
 
 
 class InstanceLock:
-    """The lock on one instance number."""
+    """The lock on one instance number, held by an open file for the life of the process."""
 
     def __init__(self, number, handle):
         self.number = number
         self._handle = handle
 
-    def release(self):
-        if self._handle is not None:
-            os.close(self._handle)
-            self._handle = None
-
 
 def lock_free_instance_number(directory=None, limit=MAX_INSTANCE_NUMBERS):
-    """Locks and returns the lowest free instance number; the lock lasts until release() or process exit."""
+    """Locks and returns the lowest free instance number; the lock lasts until the process exits."""
     directory = directory or tempfile.gettempdir()
     for number in range(limit):
         handle = _lock(os.path.join(directory, f"{_PREFIX}{number}.lock"))

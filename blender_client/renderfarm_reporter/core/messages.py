@@ -1,4 +1,4 @@
-"""The messages of protos/renderfarm/v1/reporter.proto, encoded and decoded by hand.
+"""The messages of protos/renderfarm/v1/reporter.proto that the add-on uses, encoded and decoded by hand.
 
 The add-on must work with only the standard library, so there are no generated classes.
 Each request is a table of its fields (name, number, type, optional), checked field by field
@@ -113,21 +113,6 @@ class ReportReply:
             elif number in (1, 2):
                 raise DecodeError(f"ReportReply field {number} has wire type {wire_type}, expected a varint")
         return cls(applied, heartbeat)
-
-
-@dataclass(frozen=True)
-class SignOffReply:
-    removed: bool = False
-
-    @classmethod
-    def decode(cls, data):
-        removed = False
-        for number, wire_type, value in fields(data):
-            if number == 1:
-                if wire_type != WIRE_VARINT:
-                    raise DecodeError(f"SignOffReply field 1 has wire type {wire_type}, expected a varint")
-                removed = value != 0
-        return cls(removed)
 
 
 def finite_seconds(value):

@@ -81,7 +81,6 @@ class Reporter:
         self._trouble = None  # what kind of failure is going on, None while reports get through
         self._trouble_since = 0.0
         self._reached_server = False
-        self.signed_off = False
         self.refused = None  # why the gate said no, once it has
 
     @property
@@ -254,7 +253,6 @@ class Reporter:
         request = SignOffRequest(identity.host, identity.instance, identity.session_id)
         try:
             self._transport.call(SIGN_OFF, request.encode(), min(SIGN_OFF_TIMEOUT, remaining))
-            self.signed_off = True
         except RpcError:
             pass  # The server forgets us after its TTL anyway.
 
