@@ -62,13 +62,13 @@ for key, value in settings.items():
         setattr(preferences, key, value)
 bpy.ops.wm.save_userpref()
 print("provision: stored", bpy.utils.user_resource("CONFIG"))
-reporting = sys.modules[name + ".reporting"]
+lifecycle = sys.modules[name + ".reporter_lifecycle"]
 if verify:
     deadline = time.monotonic() + wait
-    while reporting.first_report_outcome() is None and time.monotonic() < deadline:
+    while lifecycle.first_report_outcome() is None and time.monotonic() < deadline:
         time.sleep(0.05)
-    outcome = reporting.first_report_outcome()
-    print("provision: verified" if outcome else "provision: failed:", reporting.status())
+    outcome = lifecycle.first_report_outcome()
+    print("provision: verified" if outcome else "provision: failed:", lifecycle.status())
     sys.exit(0 if outcome else 1)
 """
 

@@ -7,17 +7,17 @@ Works as a legacy add-on (bl_info) on Blender 3.x and 4.x and as a 4.2+ extensio
 bl_info = {
     "name": "RenderFarm Reporter",
     "author": "RenderFarm",
-    "version": (1, 0, 0),
+    "version": (1, 0, 0),  # the add-on's version; blender_manifest.toml repeats it (a test checks)
     "blender": (3, 0, 0),
     "location": "Preferences > Add-ons > RenderFarm Reporter",
     "description": "Reports render state to a RenderFarm server for Prometheus and Grafana",
     "category": "Render",
 }
 
-from . import handlers, preferences, reporting  # noqa: E402 (bl_info comes first by convention)
+from . import handlers, preferences, reporter_lifecycle  # noqa: E402 (bl_info comes first by convention)
 
-# Preferences first (reporting reads them), handlers last (they feed reporting).
-_modules = (preferences, reporting, handlers)
+# Preferences first (the reporter is built from them), handlers last (they feed the reporter).
+_modules = (preferences, reporter_lifecycle, handlers)
 
 
 def register():

@@ -9,9 +9,10 @@ import functools
 import bpy
 from bpy.app.handlers import persistent
 
-from . import reporting
+from . import reporter_lifecycle
+from .core.render_tracker import SceneInfo
 
-tracker = reporting.tracker
+tracker = reporter_lifecycle.tracker
 _failed_once = False
 
 
@@ -21,29 +22,24 @@ def _guarded(handler):
     def guarded(scene, *_args):
         global _failed_once
         try:
-            reporting.publish(handler(scene))
+            reporter_lifecycle.publish(handler(scene))
         except Exception as error:  # noqa: BLE001 (anything, rather than break the render)
             if not _failed_once:
                 _failed_once = True
-                reporting.log(f"RenderFarm: a render handler failed ({type(error).__name__}: {error}); "
-                              "the render goes on")
+                reporter_lifecycle.log(f"RenderFarm: a render handler failed ({type(error).__name__}: {error}); "
+                                       "the render goes on")
     return persistent(guarded)
-
-
-def _blend_file():
-    # The whole path: shot010/lighting.blend and shot020/lighting.blend must stay apart.
-    return bpy.data.filepath
 
 
 @_guarded
 def on_load_post(_file):
     scene = bpy.context.scene
-    return tracker.scene_loaded(scene.name, _blend_file(), scene.render.engine, scene.frame_current)
+    return tracker.scene_loaded(SceneInfo.of_blender(scene, bpy.data), scene.frame_current)
 
 
 @_guarded
 def on_render_init(scene):
-    return tracker.render_init(scene.name, _blend_file(), scene.render.engine, scene.frame_current,
+    return tracker.render_init(SceneInfo.of_blender(scene, bpy.data), scene.frame_current,
                                scene.frame_start, scene.frame_end)
 
 

@@ -4,50 +4,46 @@ import os
 
 import bpy
 
-from . import reporting
-from .core.config import ENVIRONMENT
+from . import reporter_lifecycle
+from .core.config import DEFAULT_SERVER, ENVIRONMENT, GRPC, GRPC_WEB, SCHEMES, Endpoint, default_port, listed
 
 
 def _reset_connection(_self, _context):
-    reporting.restart()
+    reporter_lifecycle.restart()
+
+
+def _setting(property_type=bpy.props.StringProperty, **options):
+    """A preference of the reporter's: a change rebuilds it with the new settings."""
+    return property_type(update=_reset_connection, **options)
 
 
 class RenderFarmPreferences(bpy.types.AddonPreferences):
     bl_idname = __package__
 
-    server: bpy.props.StringProperty(
+    server: _setting(
         name="Server",
-        description="host, host:port, grpc://host:50051 (native gRPC) or http://host:8000 (gRPC-Web). "
-                    "Empty: localhost",
-        update=_reset_connection,
-    )
-    transport: bpy.props.EnumProperty(
+        description=f"host, host:port, {Endpoint.example(GRPC)} (native gRPC) or {Endpoint.example(GRPC_WEB)} "
+                    f"(gRPC-Web). Empty: {DEFAULT_SERVER}")
+    transport: _setting(
+        bpy.props.EnumProperty,
         name="Transport",
         items=(
             ("auto", "Automatic", "Native gRPC when grpcio can be imported, else gRPC-Web"),
-            ("grpc", "Native gRPC", "HTTP/2 with grpcio, default port 50051"),
-            ("grpc-web", "gRPC-Web", "HTTP/1.1 with the standard library, default port 8000"),
+            (GRPC, "Native gRPC", f"HTTP/2 with grpcio, default port {default_port(GRPC)}"),
+            (GRPC_WEB, "gRPC-Web", f"HTTP/1.1 with the standard library, default port {default_port(GRPC_WEB)}"),
         ),
-        default="auto",
-        update=_reset_connection,
-    )
-    host: bpy.props.StringProperty(
-        name="Host", description="The host label. Empty: this machine's host name", update=_reset_connection)
-    instance: bpy.props.StringProperty(
+        default="auto")
+    host: _setting(name="Host", description="The host label. Empty: this machine's host name")
+    instance: _setting(
         name="Instance",
         description="The instance label. Empty: the lowest slot number free on this host, "
-                    "stable from one run to the next",
-        update=_reset_connection,
-    )
-    token: bpy.props.StringProperty(
-        name="Token", description="Bearer token, when the server requires one", subtype="PASSWORD",
-        update=_reset_connection)
-    ca_file: bpy.props.StringProperty(
+                    "stable from one run to the next")
+    token: _setting(name="Token", description="Bearer token, when the server requires one", subtype="PASSWORD")
+    ca_file: _setting(
         name="CA File",
-        description="PEM file of the CA that signed the server's certificate (grpcs:// and https:// only). "
-                    "Empty: the system's CAs",
-        subtype="FILE_PATH",
-        update=_reset_connection)
+        description=f"PEM file of the CA that signed the server's certificate "
+                    f"({listed((s for s in SCHEMES if s.tls), last='and')} only). Empty: the system's CAs",
+        subtype="FILE_PATH")
 
     def draw(self, _context):
         layout = self.layout
@@ -59,7 +55,8 @@ class RenderFarmPreferences(bpy.types.AddonPreferences):
             if os.environ.get(variable, "").strip():
                 row.enabled = False
                 row.label(text=f"{variable} is set and wins", icon="INFO")
-        layout.label(text=reporting.status(), icon="ERROR" if reporting.has_problem() else "CHECKMARK")
+        problem = reporter_lifecycle.has_problem()
+        layout.label(text=reporter_lifecycle.status(), icon="ERROR" if problem else "CHECKMARK")
 
 
 def register():

@@ -1,10 +1,12 @@
 """Makes the add-on's bpy-free core importable outside Blender, and builds protobuf's own
 classes from the .proto for byte-for-byte comparisons."""
 
+import http.server
 import importlib
 import os
 import pathlib
 import re
+import ssl
 import subprocess
 import sys
 import threading
@@ -23,6 +25,44 @@ _package = types.ModuleType("renderfarm_reporter")
 _package.__path__ = [str(ADDON)]
 sys.modules.setdefault("renderfarm_reporter", _package)
 sys.path.insert(0, str(REPOSITORY / "blender_client"))
+
+
+class FakeGrpcWebServer:
+    """An HTTP/1.1 server on a free loopback port that answers every POST with ``reply`` as one gRPC-Web
+    message and status OK, and keeps (path, headers, body) of each request. TLS with ``pki``'s certificate."""
+
+    def __init__(self, reply, pki=None):
+        from renderfarm_reporter.core.grpc_web import frame
+        trailers = b"grpc-status:0\r\n"
+        answer = frame(reply) + b"\x80" + len(trailers).to_bytes(4, "big") + trailers
+        requests = self.requests = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self):  # noqa: N802 (http.server's naming)
+                body = self.rfile.read(int(self.headers["content-length"]))
+                requests.append((self.path, dict(self.headers), body))
+                self.send_response(200)
+                self.send_header("content-type", "application/grpc-web+proto")
+                self.send_header("content-length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+
+            def log_message(self, *_args):
+                pass
+
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        if pki is not None:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(pki / "server.pem", pki / "server.key")
+            self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
+        self.port = self._server.server_address[1]
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self._server.shutdown()
+        self._server.server_close()
 
 
 @pytest.fixture(scope="session")

@@ -51,7 +51,7 @@ def test_environment_wins_over_preferences_which_win_over_defaults():
     assert (settings.host, settings.instance, settings.token) == ("pref-host", "env-instance", "t0k")
 
 
-def test_defaults_are_localhost_the_machine_name_and_a_slot():
+def test_defaults_are_localhost_the_machine_name_and_a_free_instance_number():
     settings = resolve({}, {}, grpc_available=False, hostname="render-01")
     assert settings.endpoint == Endpoint("grpc-web", "localhost", 8000, False)
     assert (settings.host, settings.instance, settings.token) == ("render-01", None, None)

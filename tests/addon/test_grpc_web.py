@@ -1,7 +1,5 @@
-import http.server
 import socket
 import struct
-import threading
 
 import pytest
 
@@ -9,6 +7,9 @@ from renderfarm_reporter.core.config import Endpoint
 from renderfarm_reporter.core.grpc_web import GrpcWebTransport, frame, parse_frames, parse_response
 from renderfarm_reporter.core.status import RpcError, StatusCode
 
+from conftest import FakeGrpcWebServer
+
+REPLY = b"\x08\x01\x10\x88\x27"  # applied, heartbeat 5000 ms
 OK_TRAILERS = b"\x80" + struct.pack(">I", 15) + b"grpc-status:0\r\n"
 GRPC_WEB = {"content-type": "application/grpc-web+proto"}
 
@@ -80,43 +81,20 @@ def test_a_reply_that_is_not_grpc_web_is_refused():
         parse_response(200, {"content-type": "text/plain"}, b"# HELP ...")
 
 
-class _Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    requests = []
-
-    def do_POST(self):  # noqa: N802 (http.server's naming)
-        body = self.rfile.read(int(self.headers["content-length"]))
-        _Handler.requests.append((self.path, dict(self.headers), body))
-        reply = frame(b"\x08\x01\x10\x88\x27") + OK_TRAILERS
-        self.send_response(200)
-        self.send_header("content-type", "application/grpc-web+proto")
-        self.send_header("content-length", str(len(reply)))
-        self.end_headers()
-        self.wfile.write(reply)
-
-    def log_message(self, *_args):
-        pass
-
-
 @pytest.fixture
 def http_server():
-    _Handler.requests = []
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server = FakeGrpcWebServer(REPLY)
     yield server
-    server.shutdown()
-    server.server_close()
+    server.stop()
 
 
 def test_a_call_posts_the_framed_message_with_grpc_web_headers_and_the_token(http_server):
-    port = http_server.server_address[1]
-    transport = GrpcWebTransport(Endpoint("grpc-web", "127.0.0.1", port, False, "/prefix"), token="t0k")
+    transport = GrpcWebTransport(Endpoint("grpc-web", "127.0.0.1", http_server.port, False, "/prefix"), token="t0k")
     try:
-        assert transport.call("/renderfarm.v1.Reporter/Report", b"\x0a\x01h", timeout=2) == b"\x08\x01\x10\x88\x27"
+        assert transport.call("/renderfarm.v1.Reporter/Report", b"\x0a\x01h", timeout=2) == REPLY
     finally:
         transport.close()
-    path, headers, body = _Handler.requests[0]
+    path, headers, body = http_server.requests[0]
     headers = {name.lower(): value for name, value in headers.items()}
     assert path == "/prefix/renderfarm.v1.Reporter/Report"
     assert body == frame(b"\x0a\x01h")
@@ -127,15 +105,14 @@ def test_a_call_posts_the_framed_message_with_grpc_web_headers_and_the_token(htt
 
 
 def test_a_server_closing_the_kept_alive_connection_costs_no_failed_call(http_server):
-    port = http_server.server_address[1]
-    transport = GrpcWebTransport(Endpoint("grpc-web", "127.0.0.1", port, False))
+    transport = GrpcWebTransport(Endpoint("grpc-web", "127.0.0.1", http_server.port, False))
     try:
         transport.call("/m", b"", timeout=2)
         transport._connection.sock.shutdown(2)  # as a restarted server or an idle timeout would
-        assert transport.call("/m", b"", timeout=2) == b"\x08\x01\x10\x88\x27"
+        assert transport.call("/m", b"", timeout=2) == REPLY
     finally:
         transport.close()
-    assert len(_Handler.requests) == 2
+    assert len(http_server.requests) == 2
 
 
 def test_nobody_listening_is_unavailable_at_once():

@@ -1,16 +1,13 @@
+import dataclasses
 import math
 
 import pytest
 
-from renderfarm_reporter.core.messages import (
-    RENDER_STATE_IDLE,
-    RENDER_STATE_RENDERING,
-    ReportReply,
-    ReportRequest,
-    SignOffReply,
-    SignOffRequest,
-    finite_seconds,
-)
+from renderfarm_reporter.core import messages
+from renderfarm_reporter.core.messages import RENDER_STATE_IDLE, RENDER_STATE_RENDERING, finite_seconds
+from renderfarm_reporter.core.messages import ReportReply, ReportRequest, SignOffRequest
+from renderfarm_reporter.core.render_tracker import SceneInfo
+from renderfarm_reporter.core.reporter import Identity
 from renderfarm_reporter.core.wire import DecodeError
 
 FULL = ReportRequest(
@@ -68,11 +65,6 @@ def test_report_reply_decodes_what_protobuf_encodes(reporter_pb2, applied, heart
     assert ReportReply.decode(data) == ReportReply(applied, heartbeat)
 
 
-@pytest.mark.parametrize("removed", [True, False])
-def test_sign_off_reply_decodes_what_protobuf_encodes(reporter_pb2, removed):
-    assert SignOffReply.decode(reporter_pb2.SignOffReply(removed=removed).SerializeToString()).removed is removed
-
-
 def test_decoder_reads_past_fields_it_does_not_know():
     # Field 9 (string "future") and field 10 (fixed32), then heartbeat_interval_ms = 300.
     data = b"\x4a\x06future" + b"\x55\x01\x02\x03\x04" + b"\x10\xac\x02" + b"\x08\x01"
@@ -127,7 +119,6 @@ def table_fields(table):
     ("SignOffRequest", "SIGN_OFF_FIELDS"),
 ])
 def test_every_proto_field_is_in_the_add_ons_table_with_its_number_type_and_presence(reporter_pb2, message, table):
-    from renderfarm_reporter.core import messages
     expected = descriptor_fields(getattr(reporter_pb2, message).DESCRIPTOR)
     ours = table_fields(getattr(messages, table))
     missing = sorted(set(expected) - set(ours))
@@ -145,15 +136,18 @@ def test_every_proto_field_is_in_the_add_ons_table_with_its_number_type_and_pres
     ("SignOffRequest", "SignOffRequest"),
 ])
 def test_every_proto_field_is_a_field_of_the_add_ons_message(reporter_pb2, message, dataclass_name):
-    import dataclasses
-    from renderfarm_reporter.core import messages
     ours = {f.name for f in dataclasses.fields(getattr(messages, dataclass_name))}
     missing = sorted(set(descriptor_fields(getattr(reporter_pb2, message).DESCRIPTOR)) - ours)
     assert not missing, f"{message}: the add-on's message has no {', '.join(missing)}"
 
 
 def test_the_guard_names_a_field_the_add_on_lacks(reporter_pb2):
-    from renderfarm_reporter.core import messages
     expected = descriptor_fields(reporter_pb2.ReportRequest.DESCRIPTOR)
     shortened = table_fields(messages.REPORT_FIELDS[:-1])
     assert sorted(set(expected) - set(shortened)) == ["resident_memory_bytes"]
+
+
+def test_every_value_the_reporter_passes_on_by_name_is_a_report_field():
+    for record in (Identity, SceneInfo):
+        unknown = sorted({f.name for f in dataclasses.fields(record)} - {f.name for f in messages.REPORT_FIELDS})
+        assert not unknown, f"{record.__name__}: {', '.join(unknown)} is not a field of ReportRequest"

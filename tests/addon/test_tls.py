@@ -1,18 +1,17 @@
 """TLS on both transports with a CA the test makes (openssl): the right CA is trusted, a wrong
 one is refused and reported as an untrusted certificate, and RENDERFARM_CA is checked up front."""
 
-import http.server
-import ssl
-import threading
 from concurrent import futures
 
 import pytest
 
 from renderfarm_reporter.core import grpc_native
 from renderfarm_reporter.core.config import ConfigError, Endpoint, resolve
-from renderfarm_reporter.core.grpc_web import GrpcWebTransport, frame
+from renderfarm_reporter.core.grpc_web import GrpcWebTransport
 from renderfarm_reporter.core.reporter import Identity, Reporter
 from renderfarm_reporter.core.status import RpcError
+
+from conftest import FakeGrpcWebServer
 
 REPORT = "/renderfarm.v1.Reporter/Report"
 REPLY = b"\x08\x01\x10\x88\x27"  # applied, heartbeat 5000 ms
@@ -20,30 +19,10 @@ REPLY = b"\x08\x01\x10\x88\x27"  # applied, heartbeat 5000 ms
 
 @pytest.fixture(scope="module")
 def grpc_web_server(pki):
-    """A TLS HTTP/1.1 server that answers every POST with one gRPC-Web reply and status OK."""
-    class Handler(http.server.BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def do_POST(self):  # noqa: N802 (http.server's naming)
-            self.rfile.read(int(self.headers["content-length"]))
-            trailers = b"grpc-status:0\r\n"
-            body = frame(REPLY) + b"\x80" + len(trailers).to_bytes(4, "big") + trailers
-            self.send_response(200)
-            self.send_header("content-type", "application/grpc-web+proto")
-            self.send_header("content-length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *_args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(pki / "server.pem", pki / "server.key")
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server.server_address[1]
-    server.shutdown()
+    """The port of a TLS gRPC-Web server answering every call with REPLY."""
+    server = FakeGrpcWebServer(REPLY, pki)
+    yield server.port
+    server.stop()
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +77,7 @@ def test_a_wrong_ca_is_said_once_naming_the_setting(tls_port, pki, clock):
     reporter = Reporter(_transport(kind, port, pki / "other-ca.pem"), Identity("tls-node", "0", "s", "3.4.1", "1.0.0"),
                         f"tls://localhost:{port}", lines.append, clock=clock)
     for _ in range(3):
-        reporter._report(reporter._latest)  # noqa: SLF001 (one attempt at a time, on the fake clock)
+        reporter._report(reporter._latest_state)  # noqa: SLF001 (one attempt at a time, on the fake clock)
         clock.advance(31)
     reporter._transport.close()  # noqa: SLF001
     assert len(lines) == 1

@@ -4,25 +4,25 @@ from . import grpc_native
 from .config import GRPC
 from .grpc_web import GrpcWebTransport
 from .identity import SESSION_ID
-from .instance_slot import acquire_slot
+from .instance_lock import lock_free_instance_number
 from .network_policy import OnlineAccess, decide, resolve_addresses
 from .reporter import Identity, Reporter
 
-# Held for the life of the process: the slot number must not change when the connection is reset.
-_slot = None
+# Held for the life of the process: the instance number must not change when the connection is reset.
+_instance_lock = None
 
 
 def instance_name(settings, lock_directory=None):
-    global _slot
+    global _instance_lock
     if settings.instance is not None:
         return settings.instance
-    if _slot is None:
-        _slot = acquire_slot(lock_directory)
-    return str(_slot.number)
+    if _instance_lock is None:
+        _instance_lock = lock_free_instance_number(lock_directory)
+    return str(_instance_lock.number)
 
 
 def build_reporter(settings, blender_version, addon_version, log, access=OnlineAccess()):
-    """A Reporter, not yet started. Raises SlotError when no instance slot is free."""
+    """A Reporter, not yet started. Raises NoFreeInstanceNumber when every instance number is taken."""
     user_agent = f"renderfarm-reporter/{addon_version}"
     if settings.endpoint.transport == GRPC:
         transport = grpc_native.NativeTransport(settings.endpoint, settings.token, user_agent, settings.ca_file)

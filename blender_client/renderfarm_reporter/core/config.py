@@ -11,8 +11,42 @@ GRPC_WEB = "grpc-web"
 TRANSPORTS = ("auto", GRPC, GRPC_WEB)
 
 DEFAULT_SERVER = "localhost"
-DEFAULT_PORTS = {GRPC: 50051, GRPC_WEB: 8000}
-_SCHEMES = {"grpc": (GRPC, False), "grpcs": (GRPC, True), "http": (GRPC_WEB, False), "https": (GRPC_WEB, True)}
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """A scheme of RENDERFARM_SERVER: the transport and TLS it means, and the server's port when none is given."""
+    name: str
+    transport: str  # GRPC or GRPC_WEB
+    tls: bool
+    default_port: int  # the server's RenderFarm:GrpcPort or RenderFarm:HttpPort
+
+    def __str__(self):
+        return f"{self.name}://"
+
+
+# Parsing, default ports, an Endpoint's text and every message that names a scheme or port come from here.
+SCHEMES = (
+    Scheme("grpc", GRPC, tls=False, default_port=50051),
+    Scheme("grpcs", GRPC, tls=True, default_port=50051),
+    Scheme("http", GRPC_WEB, tls=False, default_port=8000),
+    Scheme("https", GRPC_WEB, tls=True, default_port=8000),
+)
+
+
+def scheme_of(transport, tls):
+    return next(scheme for scheme in SCHEMES if (scheme.transport, scheme.tls) == (transport, tls))
+
+
+def default_port(transport):
+    return scheme_of(transport, tls=False).default_port
+
+
+def listed(schemes, last="or"):
+    """For messages: 'grpc://, grpcs://, http:// or https://'."""
+    *others, final = (str(scheme) for scheme in schemes)
+    return f"{', '.join(others)} {last} {final}"
+
 
 # Environment variable -> preference property of the same meaning.
 ENVIRONMENT = {
@@ -38,16 +72,20 @@ class Endpoint:
     path_prefix: str = ""  # gRPC-Web behind a reverse proxy under a path
 
     def __str__(self):
-        scheme = {(GRPC, False): "grpc", (GRPC, True): "grpcs", (GRPC_WEB, False): "http", (GRPC_WEB, True): "https"}
         address = f"[{self.address}]" if ":" in self.address else self.address
-        return f"{scheme[(self.transport, self.tls)]}://{address}:{self.port}{self.path_prefix}"
+        return f"{scheme_of(self.transport, self.tls)}{address}:{self.port}{self.path_prefix}"
+
+    @classmethod
+    def example(cls, transport):
+        """For help texts: grpc://host:50051 or http://host:8000."""
+        return cls(transport, "host", default_port(transport), tls=False)
 
 
 @dataclass(frozen=True)
 class Settings:
     endpoint: Endpoint
     host: str
-    instance: str | None  # None: a slot number is chosen (see instance_slot)
+    instance: str | None  # None: the lowest free instance number (see instance_lock)
     token: str | None
     ca_file: str | None = None  # PEM file of the CA that signed the server's certificate; None: the system's CAs
 
@@ -99,8 +137,8 @@ def resolve(environ=None, preferences=None, grpc_available=False, hostname=None)
     ca_file, ca_source = setting("RENDERFARM_CA")
     if ca_file is not None:
         if not endpoint.tls:
-            raise ConfigError(f"{ca_source}: a CA only applies to TLS; use grpcs:// or https:// in RENDERFARM_SERVER "
-                              f"(it is {endpoint})")
+            raise ConfigError(f"{ca_source}: a CA only applies to TLS; use {listed(s for s in SCHEMES if s.tls)} "
+                              f"in RENDERFARM_SERVER (it is {endpoint})")
         ca_file = os.path.expanduser(ca_file)
         try:
             with open(ca_file, "rb") as pem:
@@ -113,29 +151,31 @@ def resolve(environ=None, preferences=None, grpc_available=False, hostname=None)
 
 
 def parse_server(text, transport="auto", grpc_available=False, source="RENDERFARM_SERVER"):
-    """``host``, ``host:port`` or a URL (grpc://, grpcs://, http://, https://) as an Endpoint."""
+    """``host``, ``host:port`` or a URL (a scheme of SCHEMES) as an Endpoint."""
     text = text.strip()
+    web = [scheme for scheme in SCHEMES if scheme.transport == GRPC_WEB]
     if "://" in text:
-        scheme = text.split("://", 1)[0].lower()
-        if scheme not in _SCHEMES:
-            raise ConfigError(f"{source}: '{text}' has the scheme '{scheme}://'; "
-                              "use grpc://, grpcs://, http:// or https://")
-        kind, tls = _SCHEMES[scheme]
+        name = text.split("://", 1)[0].lower()
+        scheme = next((scheme for scheme in SCHEMES if scheme.name == name), None)
+        if scheme is None:
+            raise ConfigError(f"{source}: '{text}' has the scheme '{name}://'; use {listed(SCHEMES)}")
+        kind = scheme.transport
         if transport != "auto" and transport != kind:
             raise ConfigError(f"{source}: '{text}' means {kind}, but the transport is set to '{transport}'")
         if kind == GRPC and not grpc_available:
             raise ConfigError(f"{source}: '{text}' needs the Python module grpcio, which this Blender cannot import; "
-                              "install it (Debian: python3-grpcio) or use http:// (gRPC-Web)")
+                              f"install it (Debian: python3-grpcio) or use {scheme_of(GRPC_WEB, tls=False)} (gRPC-Web)")
         parts = _split(text, source)
     else:
         kind = transport if transport != "auto" else (GRPC if grpc_available else GRPC_WEB)
-        tls = False
+        scheme = scheme_of(kind, tls=False)
         parts = _split("//" + text, source)
         if parts.path:
-            raise ConfigError(f"{source}: '{text}' has a path; a path needs a URL such as http://{text}")
+            raise ConfigError(f"{source}: '{text}' has a path; a path needs a URL such as {web[0]}{text}")
 
     if parts.query or parts.fragment or parts.username or parts.password:
-        raise ConfigError(f"{source}: '{text}' may only hold a host, a port and (for http/https) a path")
+        raise ConfigError(f"{source}: '{text}' may only hold a host, a port and (for "
+                          f"{'/'.join(scheme.name for scheme in web)}) a path")
     if not parts.hostname:
         raise ConfigError(f"{source}: '{text}' names no host")
     path = parts.path.rstrip("/")
@@ -147,7 +187,7 @@ def parse_server(text, transport="auto", grpc_available=False, source="RENDERFAR
         raise ConfigError(f"{source}: '{text}' has an invalid port (a number from 1 to 65535)") from None
     if port == 0:
         raise ConfigError(f"{source}: '{text}' has an invalid port (a number from 1 to 65535)")
-    return Endpoint(kind, parts.hostname, port or DEFAULT_PORTS[kind], tls, path)
+    return Endpoint(kind, parts.hostname, port or scheme.default_port, scheme.tls, path)
 
 
 def _split(text, source):

@@ -6,7 +6,7 @@ against the real server: the HTTP port given for native gRPC or the reverse, no 
 wrong one, a name that does not resolve, TLS to a plain server or the reverse.
 """
 
-from .config import DEFAULT_PORTS, GRPC, GRPC_WEB, Endpoint
+from .config import GRPC, GRPC_WEB, Endpoint, default_port, scheme_of
 from .status import StatusCode
 
 _HTTP1_ANSWERED_HTTP2 = ("failed parsing http/2",)
@@ -27,10 +27,11 @@ def explain(error, endpoint, has_token, reached_before=False):
         return None
     text = f"{error.message} {error}".lower()
     native = endpoint.transport == GRPC
-    http_port, grpc_port = DEFAULT_PORTS[GRPC_WEB], DEFAULT_PORTS[GRPC]
+    http_port, grpc_port = default_port(GRPC_WEB), default_port(GRPC)
     host = f"[{endpoint.address}]" if ":" in endpoint.address else endpoint.address
-    plain, secure = ("grpc", "http"), ("grpcs", "https")
-    native_scheme, web_scheme = secure if endpoint.tls else plain
+    # With TLS as set (grpcs://, https://), without it, and TLS the other way round, for this transport.
+    native_scheme, web_scheme = scheme_of(GRPC, endpoint.tls), scheme_of(GRPC_WEB, endpoint.tls)
+    plain, secure = scheme_of(endpoint.transport, tls=False), scheme_of(endpoint.transport, tls=True)
 
     if error.code == StatusCode.UNAUTHENTICATED:
         if not has_token:
@@ -43,26 +44,26 @@ def explain(error, endpoint, has_token, reached_before=False):
                 "RENDERFARM_SERVER, or give the server's IP address.")
     if native and _any(text, _HTTP1_ANSWERED_HTTP2):
         return (f"port {endpoint.port} answers HTTP/1.1 (gRPC-Web, /metrics, the farm page), not native gRPC: "
-                f"for native gRPC set RENDERFARM_SERVER to {native_scheme}://{host}:{grpc_port} (the server's "
-                f"RenderFarm:GrpcPort), for gRPC-Web to {web_scheme}://{host}:{endpoint.port}.")
+                f"for native gRPC set RENDERFARM_SERVER to {native_scheme}{host}:{grpc_port} (the server's "
+                f"RenderFarm:GrpcPort), for gRPC-Web to {web_scheme}{host}:{endpoint.port}.")
     if not native and _any(text, _HTTP2_ONLY_PORT):
         return (f"port {endpoint.port} serves native gRPC (HTTP/2) only, not gRPC-Web: set RENDERFARM_SERVER to "
-                f"{web_scheme}://{host}:{http_port} for gRPC-Web (the server's RenderFarm:HttpPort), or to "
-                f"{native_scheme}://{host}:{endpoint.port} for native gRPC (needs grpcio).")
+                f"{web_scheme}{host}:{http_port} for gRPC-Web (the server's RenderFarm:HttpPort), or to "
+                f"{native_scheme}{host}:{endpoint.port} for native gRPC (needs grpcio).")
     if endpoint.tls and _any(text, _NOT_TLS):
         return (f"the server at {endpoint} does not serve TLS on port {endpoint.port}: set RENDERFARM_SERVER to "
-                f"{plain[0] if native else plain[1]}://{host}:{endpoint.port}, or give the server a certificate "
+                f"{plain}{host}:{endpoint.port}, or give the server a certificate "
                 "(Kestrel:Certificates:Default:Path).")
     if reached_before:
         return None
     if not endpoint.tls and _any(text, _CLOSED_WITHOUT_ANSWER):
         return (f"the server at {endpoint} closed the connection without answering, as a TLS port does to plain "
                 f"text: if the server has a certificate, set RENDERFARM_SERVER to "
-                f"{secure[0] if native else secure[1]}://{host}:{endpoint.port} and RENDERFARM_CA to its CA.")
+                f"{secure}{host}:{endpoint.port} and RENDERFARM_CA to its CA.")
     if endpoint.tls and not native and _any(text, _CLOSED_WITHOUT_ANSWER):
         return (f"the server at {endpoint} closed the connection without answering, as its native gRPC port does "
-                f"to gRPC-Web: set RENDERFARM_SERVER to https://{host}:{http_port} for gRPC-Web, or "
-                f"grpcs://{host}:{endpoint.port} for native gRPC.")
+                f"to gRPC-Web: set RENDERFARM_SERVER to {web_scheme}{host}:{http_port} for gRPC-Web, or "
+                f"{native_scheme}{host}:{endpoint.port} for native gRPC.")
     return None
 
 

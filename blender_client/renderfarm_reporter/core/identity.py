@@ -5,8 +5,7 @@ import re
 import socket
 import uuid
 
-# The server's rule for host, instance and session_id (they become Prometheus labels).
-_IDENTITY = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+# The server's rule for host, instance and session_id (they become Prometheus labels): 1 to 128 of these.
 _NOT_IDENTITY_CHAR = re.compile(r"[^A-Za-z0-9._:-]")
 
 # One per process: the server tells a restarted Blender from a late report of the old one.
@@ -32,7 +31,3 @@ def default_host(hostname=None):
     name = hostname if hostname is not None else socket.gethostname()
     name = _NOT_IDENTITY_CHAR.sub("-", name)[:128]
     return name or "unknown-host"
-
-
-def is_identity(value):
-    return bool(_IDENTITY.fullmatch(value))

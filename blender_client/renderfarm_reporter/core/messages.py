@@ -1,14 +1,16 @@
-"""The messages of protos/renderfarm/v1/reporter.proto, encoded and decoded by hand.
+"""The messages of protos/renderfarm/v1/reporter.proto that the add-on uses, encoded and decoded by hand.
 
 The add-on must work with only the standard library, so there are no generated classes.
 Each request is a table of its fields (name, number, type, optional), checked field by field
 against the .proto's descriptor by the tests, so a field added to the .proto fails a test that
-names it until the add-on carries it. Field numbers and types follow the .proto exactly; proto3
-fields holding their default value are left out, ``optional`` fields are written whenever
-present (None means absent), and fields go out in field-number order, as protobuf's own
-serializers write them (the tests compare bytes with python3-protobuf).
+names it until the add-on carries it. The request's class is made from its table: a field is
+declared once. Field numbers and types follow the .proto exactly; proto3 fields holding their
+default value are left out, ``optional`` fields are written whenever present (None means
+absent), and fields go out in field-number order, as protobuf's own serializers write them
+(the tests compare bytes with python3-protobuf).
 """
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -36,10 +38,31 @@ class Field:
             return int32_field(self.number, value, present=present)
         return double_field(self.number, value, present=present)
 
+    @property
+    def default(self):
+        """proto3's: absent (None) for an ``optional`` field, else the type's zero."""
+        if self.optional:
+            return None
+        return {"string": "", "double": 0.0}.get(self.kind, 0)
+
+    @property
+    def python_type(self):
+        python_type = {"string": str, "double": float}.get(self.kind, int)
+        return python_type | None if self.optional else python_type
+
 
 def encode(message, table):
     # Field-number order, as protobuf's own serializers write.
     return b"".join(field.encode(getattr(message, field.name)) for field in table)
+
+
+def request_class(name, table):
+    """A dataclass with one attribute per row of ``table`` (proto3 defaults, keyword or positional in
+    field-number order) and ``encode()``."""
+    attributes = [(field.name, field.python_type, dataclasses.field(default=field.default)) for field in table]
+    cls = dataclasses.make_dataclass(name, attributes, namespace={"encode": lambda self: encode(self, table)})
+    cls.__module__ = __name__
+    return cls
 
 
 REPORT_FIELDS = (
@@ -70,39 +93,8 @@ SIGN_OFF_FIELDS = (
 )
 
 
-@dataclass
-class ReportRequest:
-    host: str = ""
-    instance: str = ""
-    session_id: str = ""
-    sequence: int = 0
-    state: int = RENDER_STATE_IDLE
-    blender_version: str = ""
-    addon_version: str = ""
-    scene: str = ""
-    blend_file: str = ""
-    engine: str = ""
-    current_frame: int = 0
-    job_frame_start: int | None = None
-    job_frame_end: int | None = None
-    frames_rendered: int = 0
-    render_seconds: float = 0.0
-    last_frame_seconds: float | None = None
-    process_cpu_seconds: float = 0.0
-    resident_memory_bytes: int | None = None
-
-    def encode(self):
-        return encode(self, REPORT_FIELDS)
-
-
-@dataclass
-class SignOffRequest:
-    host: str = ""
-    instance: str = ""
-    session_id: str = ""
-
-    def encode(self):
-        return encode(self, SIGN_OFF_FIELDS)
+ReportRequest = request_class("ReportRequest", REPORT_FIELDS)
+SignOffRequest = request_class("SignOffRequest", SIGN_OFF_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -121,21 +113,6 @@ class ReportReply:
             elif number in (1, 2):
                 raise DecodeError(f"ReportReply field {number} has wire type {wire_type}, expected a varint")
         return cls(applied, heartbeat)
-
-
-@dataclass(frozen=True)
-class SignOffReply:
-    removed: bool = False
-
-    @classmethod
-    def decode(cls, data):
-        removed = False
-        for number, wire_type, value in fields(data):
-            if number == 1:
-                if wire_type != WIRE_VARINT:
-                    raise DecodeError(f"SignOffReply field 1 has wire type {wire_type}, expected a varint")
-                removed = value != 0
-        return cls(removed)
 
 
 def finite_seconds(value):

@@ -1,6 +1,6 @@
 """What the render handlers saw, kept as plain values for the reporter thread.
 
-Handlers call these methods with values they read from Blender; the tracker never sees a
+Handlers call these methods with values they read from Blender; the tracker never keeps a
 Blender object. Frames and render seconds are cumulative for this Blender process.
 """
 
@@ -18,11 +18,29 @@ def engine_name(engine):
 
 
 @dataclass(frozen=True)
-class RenderSnapshot:
-    rendering: bool = False
+class SceneInfo:
+    """What a report says about the open scene. Its fields are named as the report's fields, and the
+    reporter passes them on by name: a new value read from the scene is a field here and a line in
+    of_blender(), and a row in messages.REPORT_FIELDS."""
     scene: str = ""
     blend_file: str = ""
     engine: str = ""
+
+    @classmethod
+    def of_blender(cls, scene, data):
+        """Read from a Blender scene and ``bpy.data`` (or any objects with the same attributes)."""
+        return cls(
+            scene=scene.name,
+            # The whole path: shot010/lighting.blend and shot020/lighting.blend must stay apart.
+            blend_file=data.filepath,
+            engine=engine_name(scene.render.engine),
+        )
+
+
+@dataclass(frozen=True)
+class RenderSnapshot:
+    rendering: bool = False
+    scene_info: SceneInfo = SceneInfo()
     current_frame: int = 0
     job_frame_start: int | None = None
     job_frame_end: int | None = None
@@ -39,18 +57,17 @@ class RenderTracker:
         self._snapshot = RenderSnapshot()
         self._frame_started_at = None
 
-    def scene_loaded(self, scene, blend_file, engine, frame):
+    def scene_loaded(self, scene_info, frame):
         with self._lock:
             if not self._snapshot.rendering:
-                self._update(scene=scene, blend_file=blend_file, engine=engine_name(engine), current_frame=frame)
+                self._update(scene_info=scene_info, current_frame=frame)
             return self._snapshot
 
-    def render_init(self, scene, blend_file, engine, frame, frame_start, frame_end):
+    def render_init(self, scene_info, frame, frame_start, frame_end):
         with self._lock:
             self._frame_started_at = None
-            return self._update(rendering=True, scene=scene, blend_file=blend_file, engine=engine_name(engine),
-                                current_frame=frame, job_frame_start=min(frame_start, frame_end),
-                                job_frame_end=max(frame_start, frame_end))
+            return self._update(rendering=True, scene_info=scene_info, current_frame=frame,
+                                job_frame_start=min(frame_start, frame_end), job_frame_end=max(frame_start, frame_end))
 
     def frame_started(self, frame):
         with self._lock:

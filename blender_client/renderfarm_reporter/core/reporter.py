@@ -1,18 +1,18 @@
 """The reporter thread: owns all network I/O, so Blender's main thread never waits on the server.
 
-Reports are level-triggered: each carries the whole state, so only the latest state is kept
-(a slot, not a queue). A change is sent at once; otherwise a heartbeat goes out at the
+Reports are level-triggered: each carries the whole state, so only the latest state is kept,
+not a queue of them. A change is sent at once; otherwise a heartbeat goes out at the
 interval the server asks for. While the server cannot be reached, attempts back off
-exponentially with jitter (at most 30 s apart) and the console gets one line when the
+exponentially with jitter (at most backoff.MAX_DELAY apart) and the console gets one line when the
 trouble starts and one when it ends.
 """
 
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from . import diagnosis, process_stats
-from .backoff import Backoff
+from .backoff import MAX_DELAY, Backoff
 from .identity import SEQUENCE
 from .messages import (
     RENDER_STATE_IDLE,
@@ -36,9 +36,14 @@ DEFAULT_HEARTBEAT = 5.0
 MIN_HEARTBEAT = 0.1
 MAX_HEARTBEAT = 300.0
 
+# How the console says the pace of retries (a refused setting is retried at the slowest).
+RETRY_SLOWEST = f"Trying again every {MAX_DELAY:g} s."
+RETRY_WITH_BACKOFF = f"retrying with backoff (at most {MAX_DELAY:g} s apart)."
+
 
 @dataclass(frozen=True)
 class Identity:
+    """Who reports, under the report's field names (passed on by name, as RenderSnapshot.scene_info is)."""
     host: str
     instance: str
     session_id: str
@@ -64,7 +69,7 @@ class Reporter:
         self._gate = gate
 
         self._wake = threading.Condition()
-        self._latest = RenderSnapshot()
+        self._latest_state = RenderSnapshot()
         self._changed = True
         self._stopping = False
         self._stop_deadline = None
@@ -76,7 +81,6 @@ class Reporter:
         self._trouble = None  # what kind of failure is going on, None while reports get through
         self._trouble_since = 0.0
         self._reached_server = False
-        self.signed_off = False
         self.refused = None  # why the gate said no, once it has
 
     @property
@@ -104,9 +108,9 @@ class Reporter:
     def publish(self, snapshot):
         """Hands the latest state to the thread; safe from any thread and never blocks on I/O."""
         with self._wake:
-            if snapshot == self._latest:
+            if snapshot == self._latest_state:
                 return
-            self._latest = snapshot
+            self._latest_state = snapshot
             self._changed = True
             self._wake.notify()
 
@@ -137,7 +141,7 @@ class Reporter:
                     self._wake.wait(max(0.0, self._next_attempt - self._clock()))
                 if self._stopping:
                     break
-                snapshot = self._latest
+                snapshot = self._latest_state
                 self._changed = False
             if not self._gate_open():
                 if self.refused is not None:
@@ -219,27 +223,25 @@ class Reporter:
         if error.untrusted_certificate:
             return (f"RenderFarm: the server at {self._endpoint} presented a TLS certificate this Blender does not "
                     f"trust ({error.message}); set RENDERFARM_CA or the add-on's CA File preference to the CA "
-                    "that signed it. Trying again every 30 s.")
+                    f"that signed it. {RETRY_SLOWEST}")
         mistake = diagnosis.explain(error, getattr(self._transport, "endpoint", None),
                                     getattr(self._transport, "has_token", False), reached_before=self._reached_server)
         if mistake is not None:
-            retry = ("Trying again every 30 s." if error.needs_attention
-                     else "Rendering goes on; retrying with backoff (at most 30 s apart).")
+            retry = RETRY_SLOWEST if error.needs_attention else f"Rendering goes on; {RETRY_WITH_BACKOFF}"
             return f"RenderFarm: {mistake} {retry}"
         if code == StatusCode.UNAUTHENTICATED:
             return (f"RenderFarm: the server at {self._endpoint} refused the token ({error}); "
-                    "set RENDERFARM_TOKEN or the add-on's Token preference. Trying again every 30 s.")
+                    f"set RENDERFARM_TOKEN or the add-on's Token preference. {RETRY_SLOWEST}")
         if code == StatusCode.PERMISSION_DENIED:
-            return (f"RenderFarm: the server at {self._endpoint} does not allow this reporter ({error}). "
-                    "Trying again every 30 s.")
+            return f"RenderFarm: the server at {self._endpoint} does not allow this reporter ({error}). {RETRY_SLOWEST}"
         if error.needs_attention:
             return (f"RenderFarm: the server at {self._endpoint} refused the report ({error}); "
-                    "check RENDERFARM_SERVER, RENDERFARM_HOST and RENDERFARM_INSTANCE. Trying again every 30 s.")
+                    f"check RENDERFARM_SERVER, RENDERFARM_HOST and RENDERFARM_INSTANCE. {RETRY_SLOWEST}")
         if code == StatusCode.RESOURCE_EXHAUSTED:
             return (f"RenderFarm: the server at {self._endpoint} is at its limit ({error}); "
-                    "rendering goes on, retrying with backoff (at most 30 s apart).")
+                    f"rendering goes on, {RETRY_WITH_BACKOFF}")
         return (f"RenderFarm: cannot reach the server at {self._endpoint} ({error}); "
-                "rendering goes on, retrying with backoff (at most 30 s apart).")
+                f"rendering goes on, {RETRY_WITH_BACKOFF}")
 
     def _sign_off(self):
         if not self._reached_server:
@@ -251,23 +253,15 @@ class Reporter:
         request = SignOffRequest(identity.host, identity.instance, identity.session_id)
         try:
             self._transport.call(SIGN_OFF, request.encode(), min(SIGN_OFF_TIMEOUT, remaining))
-            self.signed_off = True
         except RpcError:
             pass  # The server forgets us after its TTL anyway.
 
     def _request(self, snapshot):
-        identity = self._identity
         return ReportRequest(
-            host=identity.host,
-            instance=identity.instance,
-            session_id=identity.session_id,
+            **asdict(self._identity),
+            **asdict(snapshot.scene_info),
             sequence=next(self._sequence),
             state=RENDER_STATE_RENDERING if snapshot.rendering else RENDER_STATE_IDLE,
-            blender_version=identity.blender_version,
-            addon_version=identity.addon_version,
-            scene=snapshot.scene,
-            blend_file=snapshot.blend_file,
-            engine=snapshot.engine,
             current_frame=snapshot.current_frame,
             job_frame_start=snapshot.job_frame_start,
             job_frame_end=snapshot.job_frame_end,

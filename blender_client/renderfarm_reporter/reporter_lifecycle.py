@@ -1,5 +1,6 @@
-"""The one reporter of this Blender process: started on register, stopped (signed off) on
-unregister and at exit, rebuilt when a preference changes.
+"""The life of this Blender's one Reporter (``core/reporter.py``, the thread that talks to the
+server): built from the settings and started on register, stopped (signed off) on unregister
+and at exit, rebuilt when a preference changes; and its status for the preferences panel.
 
 Render counters live in ``tracker`` for the life of the process, so a preference change or
 an outage never resets them.
@@ -11,10 +12,14 @@ import sys
 
 import bpy
 
-from .core import VERSION, build, config, grpc_native
-from .core.instance_slot import SlotError
+from . import bl_info
+from .core import build, config, grpc_native
+from .core.instance_lock import NoFreeInstanceNumber
 from .core.network_policy import OnlineAccess
 from .core.render_tracker import RenderTracker
+
+# bl_info holds the version as a literal, for Blender 3.x reads it without importing the add-on.
+ADDON_VERSION = ".".join(map(str, bl_info["version"]))
 
 tracker = RenderTracker()
 _reporter = None
@@ -78,8 +83,8 @@ def start(after=None):
         return
     try:
         settings = config.resolve(os.environ, _preference_values(), grpc_native.available())
-        reporter = build.build_reporter(settings, bpy.app.version_string, VERSION, log, access)
-    except (config.ConfigError, SlotError) as error:
+        reporter = build.build_reporter(settings, bpy.app.version_string, ADDON_VERSION, log, access)
+    except (config.ConfigError, NoFreeInstanceNumber) as error:
         _set_problem(f"Not reporting: {error}")
         return
     identity = reporter.identity

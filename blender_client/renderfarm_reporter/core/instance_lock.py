@@ -1,15 +1,16 @@
-"""The default instance name: the lowest slot number no other running Blender on this host holds.
+"""The default instance name: the lowest instance number no other running Blender on this host holds.
 
-A slot is held by an OS lock on a file for the life of the process, so the kernel releases it
+A number is held by an OS lock on a file for the life of the process, so the kernel releases it
 even when Blender is killed. Sequential runs get the same number (stable Prometheus series);
 concurrent runs get distinct ones. A process id would make a new series for every job.
+The user-facing texts (README, preferences, console) call the number a "slot number".
 """
 
 import os
 import tempfile
 
-MAX_SLOTS = 1024
-_PREFIX = "renderfarm-reporter-slot-"
+MAX_INSTANCE_NUMBERS = 1024
+_PREFIX = "renderfarm-reporter-slot-"  # "slot": the name older add-ons lock too
 
 try:
     import fcntl
@@ -18,29 +19,26 @@ except ImportError:  # Windows
     import msvcrt
 
 
-class SlotError(RuntimeError):
+class NoFreeInstanceNumber(RuntimeError):
     pass
 
 
-class Slot:
+class InstanceLock:
+    """The lock on one instance number, held by an open file for the life of the process."""
+
     def __init__(self, number, handle):
         self.number = number
         self._handle = handle
 
-    def release(self):
-        if self._handle is not None:
-            os.close(self._handle)
-            self._handle = None
 
-
-def acquire_slot(directory=None, max_slots=MAX_SLOTS):
-    """Locks and returns the lowest free slot; the lock lasts until release() or process exit."""
+def lock_free_instance_number(directory=None, limit=MAX_INSTANCE_NUMBERS):
+    """Locks and returns the lowest free instance number; the lock lasts until the process exits."""
     directory = directory or tempfile.gettempdir()
-    for number in range(max_slots):
+    for number in range(limit):
         handle = _lock(os.path.join(directory, f"{_PREFIX}{number}.lock"))
         if handle is not None:
-            return Slot(number, handle)
-    raise SlotError(f"all {max_slots} instance slots in {directory} are taken; set RENDERFARM_INSTANCE")
+            return InstanceLock(number, handle)
+    raise NoFreeInstanceNumber(f"all {limit} instance slots in {directory} are taken; set RENDERFARM_INSTANCE")
 
 
 def _lock(path):
@@ -61,7 +59,7 @@ def _lock(path):
 def _open(path):
     # Another user's lock file may exist in a shared temporary directory: opening it read-only
     # without O_CREAT works where a protected sticky directory refuses O_CREAT, and flock needs
-    # no write access, so slots stay distinct across users too.
+    # no write access, so numbers stay distinct across users too.
     for flags in (os.O_RDONLY, os.O_RDWR | os.O_CREAT):
         try:
             return os.open(path, flags, 0o666)
