@@ -34,12 +34,12 @@ def _guarded(handler):
 @_guarded
 def on_load_post(_file):
     scene = bpy.context.scene
-    return tracker.scene_loaded(SceneInfo.of_blender(scene, bpy.data), scene.frame_current)
+    return tracker.scene_loaded(_scene_info(scene), scene.frame_current)
 
 
 @_guarded
 def on_render_init(scene):
-    return tracker.render_init(SceneInfo.of_blender(scene, bpy.data), scene.frame_current,
+    return tracker.render_init(_scene_info(scene), scene.frame_current,
                                scene.frame_start, scene.frame_end)
 
 
@@ -59,8 +59,17 @@ def on_render_write(scene):
 
 
 @_guarded
-def on_render_ended(scene):
+def on_render_complete(scene):
     return tracker.render_ended(scene.frame_current)
+
+
+@_guarded
+def on_render_cancel(scene):
+    return tracker.render_ended(scene.frame_current, cancelled=True)
+
+
+def _scene_info(scene):
+    return SceneInfo.of_blender(scene, bpy.data, bpy.context.preferences)
 
 
 _HANDLERS = (
@@ -69,8 +78,8 @@ _HANDLERS = (
     (bpy.app.handlers.render_pre, on_render_pre),
     (bpy.app.handlers.render_post, on_render_post),
     (bpy.app.handlers.render_write, on_render_write),
-    (bpy.app.handlers.render_complete, on_render_ended),
-    (bpy.app.handlers.render_cancel, on_render_ended),
+    (bpy.app.handlers.render_complete, on_render_complete),
+    (bpy.app.handlers.render_cancel, on_render_cancel),
 )
 
 

@@ -16,14 +16,18 @@ FULL = ReportRequest(
     scene="Scène ✓", blend_file="shot010.blend", engine="CYCLES", current_frame=-12,
     job_frame_start=-20, job_frame_end=250, frames_rendered=18446744073709551615,
     render_seconds=1234.5678, last_frame_seconds=2.5, process_cpu_seconds=99.25,
-    resident_memory_bytes=3 * 2**30,
+    resident_memory_bytes=3 * 2**30, device="OPTIX", job="shot010_lighting v3", samples=4096,
+    frame_seconds_counts=(0, 3, 0, 2**40) + (0,) * 8 + (1,), frame_seconds_sum=1234.5,
+    frame_peak_memory_bytes=17 * 2**30, renders_completed=7, renders_cancelled=1,
 )
 
 
 def as_pb2(pb2, request):
     message = pb2.ReportRequest()
     for name, value in request.__dict__.items():
-        if value is not None:
+        if isinstance(value, tuple):
+            getattr(message, name).extend(value)
+        elif value is not None:
             setattr(message, name, value)
     return message
 
@@ -33,10 +37,13 @@ def as_pb2(pb2, request):
     ReportRequest(),
     ReportRequest(host="h", instance="0", session_id="s", sequence=1, state=RENDER_STATE_IDLE),
     # Optional fields holding zero are present, and must be written.
-    ReportRequest(host="h", job_frame_start=0, job_frame_end=0, last_frame_seconds=0.0, resident_memory_bytes=0),
+    ReportRequest(host="h", job_frame_start=0, job_frame_end=0, last_frame_seconds=0.0, resident_memory_bytes=0,
+                  samples=0, frame_peak_memory_bytes=0),
+    # A repeated field holding zeros is written; only an empty one is left out.
+    ReportRequest(frame_seconds_counts=(0,) * 13),
     ReportRequest(current_frame=-(2**31), job_frame_start=2**31 - 1, job_frame_end=2**31 - 1),
     ReportRequest(render_seconds=5e-324, process_cpu_seconds=1e300, last_frame_seconds=math.inf),
-], ids=["full", "empty", "minimal", "optional-zeros", "int32-limits", "doubles"])
+], ids=["full", "empty", "minimal", "optional-zeros", "zero-counts", "int32-limits", "doubles"])
 def test_report_request_encodes_byte_for_byte_like_protobuf(reporter_pb2, request_):
     assert request_.encode() == as_pb2(reporter_pb2, request_).SerializeToString()
 
@@ -49,8 +56,10 @@ def test_report_request_round_trips_through_protobuf_with_presence_kept(reporter
     assert parsed.HasField("resident_memory_bytes")
 
     absent = reporter_pb2.ReportRequest.FromString(ReportRequest(host="h").encode())
-    for field in ("job_frame_start", "job_frame_end", "last_frame_seconds", "resident_memory_bytes"):
+    for field in ("job_frame_start", "job_frame_end", "last_frame_seconds", "resident_memory_bytes", "samples",
+                  "frame_peak_memory_bytes"):
         assert not absent.HasField(field)
+    assert list(parsed.frame_seconds_counts) == list(FULL.frame_seconds_counts)
 
 
 def test_sign_off_request_encodes_byte_for_byte_like_protobuf(reporter_pb2):
@@ -97,11 +106,13 @@ def test_seconds_the_server_would_refuse_become_zero(value, expected):
 # --- The field tables against the .proto's descriptor: a field the add-on does not carry fails here by name.
 
 KINDS = {9: "string", 4: "uint64", 13: "uint32", 14: "enum", 5: "int32", 1: "double"}  # FieldDescriptor.TYPE_*
+LABEL_REPEATED = 3  # FieldDescriptor.LABEL_REPEATED
 
 
 def descriptor_fields(message_descriptor):
     optional = proto3_optional_names(message_descriptor)
-    return {field.name: (field.number, KINDS.get(field.type, f"type {field.type}"), field.name in optional)
+    return {field.name: (field.number, KINDS.get(field.type, f"type {field.type}"), field.name in optional,
+                         field.label == LABEL_REPEATED)
             for field in message_descriptor.fields}
 
 
@@ -111,7 +122,7 @@ def proto3_optional_names(message_descriptor):
 
 
 def table_fields(table):
-    return {field.name: (field.number, field.kind, field.optional) for field in table}
+    return {field.name: (field.number, field.kind, field.optional, field.repeated) for field in table}
 
 
 @pytest.mark.parametrize("message, table", [
@@ -143,11 +154,19 @@ def test_every_proto_field_is_a_field_of_the_add_ons_message(reporter_pb2, messa
 
 def test_the_guard_names_a_field_the_add_on_lacks(reporter_pb2):
     expected = descriptor_fields(reporter_pb2.ReportRequest.DESCRIPTOR)
-    shortened = table_fields(messages.REPORT_FIELDS[:-1])
-    assert sorted(set(expected) - set(shortened)) == ["resident_memory_bytes"]
+    shortened = table_fields(f for f in messages.REPORT_FIELDS if f.name != "device")
+    assert sorted(set(expected) - set(shortened)) == ["device"]
 
 
 def test_every_value_the_reporter_passes_on_by_name_is_a_report_field():
     for record in (Identity, SceneInfo):
         unknown = sorted({f.name for f in dataclasses.fields(record)} - {f.name for f in messages.REPORT_FIELDS})
         assert not unknown, f"{record.__name__}: {', '.join(unknown)} is not a field of ReportRequest"
+
+
+def test_the_frame_time_bucket_bounds_are_the_ones_the_proto_states():
+    from conftest import PROTOS
+    from renderfarm_reporter.core.frame_times import BOUNDS
+    line = next(line for line in (PROTOS / "renderfarm" / "v1" / "reporter.proto").read_text().splitlines()
+                if "frame-seconds-bounds:" in line)
+    assert tuple(int(b) for b in line.split(":", 1)[1].split()) == BOUNDS

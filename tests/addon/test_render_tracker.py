@@ -2,12 +2,27 @@ from types import SimpleNamespace
 
 import pytest
 
+from renderfarm_reporter.core.frame_times import FrameTimes
 from renderfarm_reporter.core.render_tracker import RenderSnapshot, RenderTracker, SceneInfo
+
+
+class FakePeakMemory:
+    """Each frame's peak is given in advance; records resets."""
+
+    def __init__(self, *peaks):
+        self.peaks = list(peaks)
+        self.resets = 0
+
+    def frame_started(self):
+        self.resets += 1
+
+    def frame_finished(self):
+        return self.peaks.pop(0) if self.peaks else None
 
 
 @pytest.fixture
 def tracker(clock):
-    return RenderTracker(clock)
+    return RenderTracker(clock, peak_memory=FakePeakMemory())
 
 
 def render_frames(tracker, clock, frames, seconds=2.0):
@@ -24,7 +39,8 @@ def test_rendering_from_init_until_complete_with_frames_and_seconds(tracker, clo
     state = tracker.render_ended(1)
     assert state == RenderSnapshot(rendering=False, scene_info=SceneInfo("Shot", "shot.blend", "CYCLES"),
                                    current_frame=1, job_frame_start=1, job_frame_end=3, frames_rendered=3,
-                                   render_seconds=7.5, last_frame_seconds=2.5)
+                                   render_seconds=7.5, last_frame_seconds=2.5,
+                                   frame_times=FrameTimes((0, 0, 3) + (0,) * 10, 7.5), renders_completed=1)
 
 
 def test_counters_add_up_over_jobs_of_one_process(tracker, clock):
@@ -42,9 +58,40 @@ def test_a_cancelled_frame_counts_its_time_but_not_as_a_frame(tracker, clock):
     tracker.render_init(SceneInfo("A", "", "CYCLES"), 1, 1, 10)
     tracker.frame_started(1)
     clock.advance(3.0)
-    state = tracker.render_ended(1)
+    state = tracker.render_ended(1, cancelled=True)
     assert (state.rendering, state.frames_rendered, state.render_seconds) == (False, 0, 3.0)
-    assert state.last_frame_seconds is None
+    assert state.last_frame_seconds is None and state.frame_times == FrameTimes()
+    assert (state.renders_completed, state.renders_cancelled) == (0, 1)
+
+
+def test_each_render_has_one_outcome_even_when_both_end_handlers_run(tracker, clock):
+    tracker.render_init(SceneInfo("A", "", "CYCLES"), 1, 1, 1)
+    tracker.render_ended(1, cancelled=True)
+    state = tracker.render_ended(1)
+    tracker.render_init(SceneInfo("A", "", "CYCLES"), 1, 1, 1)
+    render_frames(tracker, clock, [1])
+    state = tracker.render_ended(1)
+    assert (state.renders_completed, state.renders_cancelled) == (1, 1)
+
+
+def test_each_frame_lands_in_the_bucket_of_its_seconds_with_a_bound_inclusive(tracker, clock):
+    tracker.render_init(SceneInfo("A", "", "CYCLES"), 1, 1, 4)
+    for frame, seconds in enumerate([0.5, 1.0, 1.5, 9000.0], start=1):
+        render_frames(tracker, clock, [frame], seconds=seconds)
+    times = tracker.snapshot().frame_times
+    assert times.counts == (2, 1) + (0,) * 10 + (1,)
+    assert (times.frames, times.seconds_sum) == (4, 9003.0)
+
+
+def test_the_peak_memory_of_the_last_finished_frame_is_kept_and_reset_at_each_frame(clock):
+    memory = FakePeakMemory(3_000_000, 2_000_000)
+    tracker = RenderTracker(clock, peak_memory=memory)
+    tracker.render_init(SceneInfo("A", "", "CYCLES"), 1, 1, 2)
+    render_frames(tracker, clock, [1])
+    assert tracker.snapshot().frame_peak_memory_bytes == 3_000_000
+    render_frames(tracker, clock, [2])
+    assert tracker.snapshot().frame_peak_memory_bytes == 2_000_000
+    assert memory.resets == 2
 
 
 def test_a_loaded_file_is_shown_while_idle_but_does_not_end_a_render(tracker):
@@ -59,14 +106,47 @@ def test_nothing_is_known_before_the_first_render(tracker):
     assert not state.rendering and state.job_frame_start is None and state.last_frame_seconds is None
 
 
-def blender_scene(engine, name="Scene"):
+def blender_scene(engine, name="Scene", device="CPU", samples=128, eevee_samples=64):
     """The attributes of a Blender scene that SceneInfo reads."""
-    return SimpleNamespace(name=name, render=SimpleNamespace(engine=engine))
+    return SimpleNamespace(name=name, render=SimpleNamespace(engine=engine),
+                           cycles=SimpleNamespace(device=device, samples=samples),
+                           eevee=SimpleNamespace(taa_render_samples=eevee_samples))
 
 
-def test_scene_info_reads_the_scene_name_the_whole_file_path_and_the_engine():
+def cycles_preferences(compute_device_type):
+    """bpy.context.preferences as far as the render device goes: addons is a mapping by add-on name."""
+    return SimpleNamespace(addons={"cycles": SimpleNamespace(
+        preferences=SimpleNamespace(compute_device_type=compute_device_type))})
+
+
+def test_scene_info_reads_the_scene_name_the_whole_file_path_the_engine_device_and_samples():
     info = SceneInfo.of_blender(blender_scene("CYCLES", "Shot"), SimpleNamespace(filepath="/shots/010/lighting.blend"))
-    assert info == SceneInfo(scene="Shot", blend_file="/shots/010/lighting.blend", engine="CYCLES")
+    assert info == SceneInfo(scene="Shot", blend_file="/shots/010/lighting.blend", engine="CYCLES",
+                             device="CPU", samples=128)
+
+
+@pytest.mark.parametrize("engine, scene_device, compute, device", [
+    ("CYCLES", "CPU", "OPTIX", "CPU"),  # the scene's choice wins
+    ("CYCLES", "GPU", "OPTIX", "OPTIX"),
+    ("CYCLES", "GPU", "HIP", "HIP"),
+    ("CYCLES", "GPU", "NONE", "CPU"),  # GPU chosen, none set up: Cycles renders on the CPU
+    ("CYCLES", "GPU", None, "CPU"),  # no Cycles preferences at all
+    ("BLENDER_EEVEE_NEXT", "CPU", "CUDA", "GPU"),
+    ("BLENDER_WORKBENCH", "CPU", "NONE", "GPU"),
+    ("SOME_RENDERER", "GPU", "CUDA", ""),
+])
+def test_the_render_device_is_what_blenders_settings_say(engine, scene_device, compute, device):
+    preferences = cycles_preferences(compute) if compute else SimpleNamespace(addons={})
+    info = SceneInfo.of_blender(blender_scene(engine, device=scene_device), SimpleNamespace(filepath=""), preferences)
+    assert info.device == device
+
+
+@pytest.mark.parametrize("engine, samples", [
+    ("CYCLES", 4096), ("BLENDER_EEVEE", 64), ("BLENDER_EEVEE_NEXT", 64), ("BLENDER_WORKBENCH", None),
+])
+def test_samples_are_the_engines_own_setting(engine, samples):
+    scene = blender_scene(engine, samples=4096, eevee_samples=64)
+    assert SceneInfo.of_blender(scene, SimpleNamespace(filepath="")).samples == samples
 
 
 @pytest.mark.parametrize("engine, reported", [

@@ -5,6 +5,7 @@ from .config import GRPC
 from .grpc_web import GrpcWebTransport
 from .identity import SESSION_ID
 from .instance_lock import lock_free_instance_number
+from .job import job_name
 from .network_policy import OnlineAccess, decide, resolve_addresses
 from .reporter import Identity, Reporter
 
@@ -34,6 +35,7 @@ def build_reporter(settings, blender_version, addon_version, log, access=OnlineA
         session_id=SESSION_ID,
         blender_version=blender_version,
         addon_version=addon_version,
+        job=job_name(),
     )
     return Reporter(transport, identity, str(settings.endpoint), log, gate=network_gate(settings.endpoint, access))
 

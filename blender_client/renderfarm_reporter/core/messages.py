@@ -14,7 +14,8 @@ import dataclasses
 import math
 from dataclasses import dataclass
 
-from .wire import WIRE_VARINT, DecodeError, double_field, fields, int32_field, string_field, uint_field
+from .wire import (WIRE_VARINT, DecodeError, double_field, fields, int32_field, packed_uint_field, string_field,
+                   uint_field)
 
 RENDER_STATE_IDLE = 1
 RENDER_STATE_RENDERING = 2
@@ -27,8 +28,11 @@ class Field:
     number: int
     kind: str  # the .proto type: "string", "uint64", "enum", "int32", "double"
     optional: bool = False
+    repeated: bool = False  # only uint64 (packed) so far
 
     def encode(self, value):
+        if self.repeated:
+            return packed_uint_field(self.number, value)
         if self.kind == "string":
             return string_field(self.number, value)
         present = value is not None if self.optional else None
@@ -40,7 +44,9 @@ class Field:
 
     @property
     def default(self):
-        """proto3's: absent (None) for an ``optional`` field, else the type's zero."""
+        """proto3's: absent (None) for an ``optional`` field, empty for a repeated one, else the type's zero."""
+        if self.repeated:
+            return ()
         if self.optional:
             return None
         return {"string": "", "double": 0.0}.get(self.kind, 0)
@@ -48,6 +54,8 @@ class Field:
     @property
     def python_type(self):
         python_type = {"string": str, "double": float}.get(self.kind, int)
+        if self.repeated:
+            return tuple[python_type, ...]
         return python_type | None if self.optional else python_type
 
 
@@ -84,6 +92,14 @@ REPORT_FIELDS = (
     Field("last_frame_seconds", 16, "double", optional=True),
     Field("process_cpu_seconds", 17, "double"),
     Field("resident_memory_bytes", 18, "uint64", optional=True),
+    Field("device", 19, "string"),
+    Field("job", 20, "string"),
+    Field("samples", 21, "uint32", optional=True),
+    Field("frame_seconds_counts", 22, "uint64", repeated=True),
+    Field("frame_seconds_sum", 23, "double"),
+    Field("frame_peak_memory_bytes", 24, "uint64", optional=True),
+    Field("renders_completed", 25, "uint64"),
+    Field("renders_cancelled", 26, "uint64"),
 )
 
 SIGN_OFF_FIELDS = (

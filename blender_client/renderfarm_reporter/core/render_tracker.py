@@ -8,13 +8,46 @@ import threading
 import time
 from dataclasses import dataclass, replace
 
+from .frame_times import FrameTimes
+from .peak_memory import FramePeakMemory
+
 # Blender 4.2 to 4.5 call EEVEE "BLENDER_EEVEE_NEXT"; 3.x and 5.x call it "BLENDER_EEVEE". It is one
 # engine to a farm: reported under one name, so a dashboard's engine filter works across versions.
 ENGINE_NAMES = {"BLENDER_EEVEE_NEXT": "BLENDER_EEVEE"}
 
 
+# Engines that always render on the GPU; Blender has no device setting for them.
+GPU_ENGINES = frozenset({"BLENDER_EEVEE", "BLENDER_WORKBENCH"})
+
+
 def engine_name(engine):
     return ENGINE_NAMES.get(engine, engine)
+
+
+def render_device(scene, preferences):
+    """The device as Blender's settings name it, never guessed: for Cycles the scene's CPU/GPU choice and,
+    for GPU, the compute device type of Cycles' preferences (CUDA, OPTIX, HIP, ONEAPI, METAL); a GPU
+    choice with no compute device (NONE) renders on the CPU, and says so. Empty when unknown."""
+    engine = engine_name(scene.render.engine)
+    if engine in GPU_ENGINES:
+        return "GPU"
+    if engine != "CYCLES":
+        return ""
+    if getattr(scene.cycles, "device", "CPU") != "GPU":
+        return "CPU"
+    cycles = preferences.addons.get("cycles") if preferences is not None else None
+    compute = getattr(getattr(cycles, "preferences", None), "compute_device_type", "NONE")
+    return "CPU" if compute in ("NONE", "", None) else str(compute)
+
+
+def render_samples(scene):
+    """Samples per pixel of a final render: Cycles' and EEVEE's own settings; None for other engines."""
+    engine = engine_name(scene.render.engine)
+    if engine == "CYCLES":
+        return int(scene.cycles.samples)
+    if engine == "BLENDER_EEVEE":
+        return int(scene.eevee.taa_render_samples)
+    return None
 
 
 @dataclass(frozen=True)
@@ -25,15 +58,20 @@ class SceneInfo:
     scene: str = ""
     blend_file: str = ""
     engine: str = ""
+    device: str = ""
+    samples: int | None = None
 
     @classmethod
-    def of_blender(cls, scene, data):
-        """Read from a Blender scene and ``bpy.data`` (or any objects with the same attributes)."""
+    def of_blender(cls, scene, data, preferences=None):
+        """Read from a Blender scene, ``bpy.data`` and ``bpy.context.preferences`` (or any objects with the
+        same attributes)."""
         return cls(
             scene=scene.name,
             # The whole path: shot010/lighting.blend and shot020/lighting.blend must stay apart.
             blend_file=data.filepath,
             engine=engine_name(scene.render.engine),
+            device=render_device(scene, preferences),
+            samples=render_samples(scene),
         )
 
 
@@ -47,11 +85,16 @@ class RenderSnapshot:
     frames_rendered: int = 0
     render_seconds: float = 0.0
     last_frame_seconds: float | None = None
+    frame_times: FrameTimes = FrameTimes()
+    frame_peak_memory_bytes: int | None = None
+    renders_completed: int = 0
+    renders_cancelled: int = 0
 
 
 class RenderTracker:
-    def __init__(self, clock=time.monotonic):
+    def __init__(self, clock=time.monotonic, peak_memory=None):
         self._clock = clock
+        self._peak_memory = peak_memory or FramePeakMemory()
         # In the UI, render_pre and render_post run on the render job's thread.
         self._lock = threading.Lock()
         self._snapshot = RenderSnapshot()
@@ -72,6 +115,7 @@ class RenderTracker:
     def frame_started(self, frame):
         with self._lock:
             self._frame_started_at = self._clock()
+            self._peak_memory.frame_started()
             return self._update(rendering=True, current_frame=frame)
 
     def frame_finished(self, frame):
@@ -79,16 +123,25 @@ class RenderTracker:
             seconds = self._take_frame_seconds()
             if seconds is None:
                 return self._update(current_frame=frame)
-            return self._update(current_frame=frame, frames_rendered=self._snapshot.frames_rendered + 1,
-                                render_seconds=self._snapshot.render_seconds + seconds,
-                                last_frame_seconds=seconds)
+            snapshot = self._snapshot
+            return self._update(current_frame=frame, frames_rendered=snapshot.frames_rendered + 1,
+                                render_seconds=snapshot.render_seconds + seconds,
+                                last_frame_seconds=seconds, frame_times=snapshot.frame_times.add(seconds),
+                                frame_peak_memory_bytes=self._peak_memory.frame_finished())
 
-    def render_ended(self, frame):
-        """render_complete or render_cancel: a cancelled frame's time still counts as render time."""
+    def render_ended(self, frame, cancelled=False):
+        """render_complete, or render_cancel when ``cancelled``: a cancelled frame's time still counts as
+        render time, not as a frame."""
         with self._lock:
             seconds = self._take_frame_seconds() or 0.0
+            snapshot = self._snapshot
+            if not snapshot.rendering:
+                # One render, one outcome, should Blender call both end handlers.
+                return snapshot
+            outcome = ({"renders_cancelled": snapshot.renders_cancelled + 1} if cancelled
+                       else {"renders_completed": snapshot.renders_completed + 1})
             return self._update(rendering=False, current_frame=frame,
-                                render_seconds=self._snapshot.render_seconds + seconds)
+                                render_seconds=snapshot.render_seconds + seconds, **outcome)
 
     def snapshot(self):
         with self._lock:

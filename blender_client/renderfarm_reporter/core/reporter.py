@@ -49,6 +49,7 @@ class Identity:
     session_id: str
     blender_version: str
     addon_version: str
+    job: str = ""  # constant for the process, like the others: the render manager's job (core/job.py)
 
 
 class Reporter:
@@ -271,4 +272,9 @@ class Reporter:
                                 else finite_seconds(snapshot.last_frame_seconds)),
             process_cpu_seconds=finite_seconds(self._cpu_seconds()),
             resident_memory_bytes=self._resident_memory(),
+            frame_seconds_counts=snapshot.frame_times.counts,
+            frame_seconds_sum=finite_seconds(snapshot.frame_times.seconds_sum),
+            frame_peak_memory_bytes=snapshot.frame_peak_memory_bytes,
+            renders_completed=snapshot.renders_completed,
+            renders_cancelled=snapshot.renders_cancelled,
         )

@@ -60,6 +60,14 @@ def string_field(number, value):
     return _key(number, WIRE_LENGTH_DELIMITED) + varint(len(data)) + data
 
 
+def packed_uint_field(number, values):
+    """A repeated uint64 field, packed (proto3's default): one length-delimited run of varints; absent when empty."""
+    if not values:
+        return b""
+    data = b"".join(varint(value) for value in values)
+    return _key(number, WIRE_LENGTH_DELIMITED) + varint(len(data)) + data
+
+
 def read_varint(data, position):
     result = shift = 0
     while True:
