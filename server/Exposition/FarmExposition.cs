@@ -10,20 +10,18 @@ namespace RenderFarm.Server.Exposition;
 /// </summary>
 public static class FarmExposition
 {
-    // The product's headline gauge; its name is part of the product contract.
-    private static readonly byte[] RenderStateName = "Blender_Render"u8.ToArray();
+    private static readonly MetricFamily Instances =
+        MetricFamily.Gauge("renderfarm_instances", "Blender instances known to the server, by render state.");
 
-    private static readonly byte[] RenderStateHeader = MetricHeader.Encode(
-        "Blender_Render", "gauge", "1 while the Blender instance is rendering, 0 when it is idle.");
+    private static readonly byte[] RenderingState = LabelText.Encode(("state", "rendering"));
 
-    private static readonly byte[] InstancesHeader = MetricHeader.Encode(
-        "renderfarm_instances", "gauge", "Blender instances known to the server, by render state.");
+    private static readonly byte[] IdleState = LabelText.Encode(("state", "idle"));
 
-    private static readonly byte[] ExpiredHeader = MetricHeader.Encode(
-        "renderfarm_instances_expired_total", "counter", "Instances forgotten because they stopped reporting for a TTL.");
+    private static readonly MetricFamily Expired =
+        MetricFamily.Counter("renderfarm_instances_expired_total", "Instances forgotten because they stopped reporting for a TTL.");
 
-    private static readonly byte[] SignedOffHeader = MetricHeader.Encode(
-        "renderfarm_instances_signed_off_total", "counter", "Instances removed by a clean sign-off.");
+    private static readonly MetricFamily SignedOff =
+        MetricFamily.Counter("renderfarm_instances_signed_off_total", "Instances removed by a clean sign-off.");
 
     public static async Task WriteAsync(PipeWriter writer, InstanceRegistry registry, CancellationToken cancellationToken)
     {
@@ -44,13 +42,13 @@ public static class FarmExposition
             ArrayPool<InstanceSlot>.Shared.Return(slots, clearArray: true);
         }
 
-        buffer.Write(InstancesHeader);
-        buffer.Sample("renderfarm_instances"u8, "state=\"rendering\""u8, rendering);
-        buffer.Sample("renderfarm_instances"u8, "state=\"idle\""u8, count - rendering);
-        buffer.Write(ExpiredHeader);
-        buffer.Sample("renderfarm_instances_expired_total"u8, default, registry.ExpiredTotal);
-        buffer.Write(SignedOffHeader);
-        buffer.Sample("renderfarm_instances_signed_off_total"u8, default, registry.SignedOffTotal);
+        buffer.Write(Instances.Header);
+        buffer.Sample(Instances.Name, RenderingState, rendering);
+        buffer.Sample(Instances.Name, IdleState, count - rendering);
+        buffer.Write(Expired.Header);
+        buffer.Sample(Expired.Name, default, registry.ExpiredTotal);
+        buffer.Write(SignedOff.Header);
+        buffer.Sample(SignedOff.Name, default, registry.SignedOffTotal);
         await buffer.FlushAsync(cancellationToken);
     }
 
@@ -60,7 +58,8 @@ public static class FarmExposition
     {
         var slots = ArrayPool<InstanceSlot>.Shared.Rent(registry.Count + 64);
         var (count, rendering) = (0, 0);
-        buffer.Write(RenderStateHeader);
+        var renderState = InstanceMetric.RenderState;
+        buffer.Write(renderState.Header);
         buffer.GrowFlushes = false; // A line here waits at most 16 KiB for its flush.
         try
         {
@@ -78,7 +77,7 @@ public static class FarmExposition
                 slots[count++] = slot;
                 var state = slot.Rendering;
                 rendering += state ? 1 : 0;
-                buffer.Sample(RenderStateName, slot.LabelBytes, state ? 1L : 0L);
+                buffer.Sample(renderState.Name, InstanceLabelText.Of(slot).Identity, state ? 1L : 0L);
                 await buffer.FlushIfFullAsync(cancellationToken);
             }
 
@@ -120,17 +119,17 @@ public static class FarmExposition
     private static async Task WriteSnapshotAsync(ExpositionBuffer buffer, int count,
         IReadOnlyList<InstanceMetric> metrics, ScrapeSnapshot snapshot, CancellationToken cancellationToken)
     {
-        var (values, present) = (snapshot.Values, snapshot.Present);
+        var (values, present, labelSets) = (snapshot.Values, snapshot.Present, snapshot.LabelSets);
         for (var m = 0; m < metrics.Count; m++)
         {
             var metric = metrics[m];
-            var metricLabels = metric.UsesInfoLabels ? snapshot.InfoLabels : snapshot.Labels;
-            buffer.Write(metric.Header);
+            var (name, labels) = (metric.Family.Name, metric.LabelSet * count);
+            buffer.Write(metric.Family.Header);
             for (int i = 0, at = m * count; i < count; i++, at++)
             {
                 if (present[at])
                 {
-                    buffer.Sample(metric.Name, metricLabels[i], values[at]);
+                    buffer.Sample(name, labelSets[labels + i], values[at]);
                     await buffer.FlushIfFullAsync(cancellationToken);
                 }
             }

@@ -1,6 +1,3 @@
-using System.Text;
-using RenderFarm.Server.Exposition;
-
 namespace RenderFarm.Server.Registry;
 
 /// <summary>
@@ -19,33 +16,25 @@ internal sealed class InstanceSlot
     private InstanceReport _report;
     private long _lastSeenTimestamp;
     private DateTimeOffset _lastSeen;
-    private byte[] _infoLabelBytes;
     private RetiredSessions? _retiredSessions;
     private bool _retired;
 
     public InstanceSlot(InstanceKey key, in InstanceReport report, long timestamp, DateTimeOffset now, TextPool texts)
     {
         Key = key;
-        LabelBytes = key.LabelBytes;
-        _report = report with
-        {
-            Host = key.Host,
-            Instance = key.Instance,
-            BlenderVersion = texts.Share(report.BlenderVersion),
-            AddonVersion = texts.Share(report.AddonVersion),
-            Scene = texts.Share(report.Scene),
-            BlendFile = texts.Share(report.BlendFile),
-            Engine = texts.Share(report.Engine),
-        };
+        _report = report.WithTextsOf(default, texts) with { Host = key.Host, Instance = key.Instance };
         _lastSeenTimestamp = timestamp;
         _lastSeen = now;
-        _infoLabelBytes = EncodeInfoLabels(key, report);
     }
 
     public InstanceKey Key { get; }
 
-    /// <summary>The key's label text, held here too: one pointer fewer to chase per instance on a scrape.</summary>
-    public byte[] LabelBytes { get; }
+    /// <summary>
+    /// What the exposition keeps of this instance between scrapes (its encoded label text). The registry
+    /// only holds it, so that it lives and goes with the instance; what it is and when it is out of date
+    /// is the exposition's business.
+    /// </summary>
+    public object? ScrapeCache { get; set; }
 
     /// <summary>
     /// The render state alone, read without the lock (the scrape writes it first, for every
@@ -57,7 +46,7 @@ internal sealed class InstanceSlot
     {
         lock (_gate)
         {
-            return new InstanceEntry(Key, _report, _lastSeenTimestamp, _lastSeen, _infoLabelBytes);
+            return new InstanceEntry(Key, _report, _lastSeenTimestamp, _lastSeen);
         }
     }
 
@@ -90,21 +79,12 @@ internal sealed class InstanceSlot
 
             // Strings that did not change stay the ones already stored, so the request's copies die
             // young; changed free text is the copy other instances share.
-            _report = report with
+            _report = report.WithTextsOf(previous, texts) with
             {
                 Host = previous.Host,
                 Instance = previous.Instance,
                 SessionId = Kept(previous.SessionId, report.SessionId),
-                BlenderVersion = Kept(previous.BlenderVersion, report.BlenderVersion, texts),
-                AddonVersion = Kept(previous.AddonVersion, report.AddonVersion, texts),
-                Scene = Kept(previous.Scene, report.Scene, texts),
-                BlendFile = Kept(previous.BlendFile, report.BlendFile, texts),
-                Engine = Kept(previous.Engine, report.Engine, texts),
             };
-            if (!SameInfo(previous, report))
-            {
-                _infoLabelBytes = EncodeInfoLabels(Key, report);
-            }
 
             _lastSeenTimestamp = timestamp;
             _lastSeen = now;
@@ -151,23 +131,6 @@ internal sealed class InstanceSlot
 
     private static string Kept(string stored, string reported) =>
         string.Equals(stored, reported, StringComparison.Ordinal) ? stored : reported;
-
-    private static string Kept(string stored, string reported, TextPool texts) =>
-        string.Equals(stored, reported, StringComparison.Ordinal) ? stored : texts.Share(reported);
-
-    private static bool SameInfo(in InstanceReport a, in InstanceReport b) =>
-        a.BlenderVersion == b.BlenderVersion && a.AddonVersion == b.AddonVersion && a.Engine == b.Engine && a.BlendFile == b.BlendFile;
-
-    private static byte[] EncodeInfoLabels(InstanceKey key, in InstanceReport report)
-    {
-        var builder = new StringBuilder();
-        builder.Append(Encoding.UTF8.GetString(key.LabelBytes))
-            .Append(",blender_version=\"").Append(LabelText.Escape(report.BlenderVersion))
-            .Append("\",addon_version=\"").Append(LabelText.Escape(report.AddonVersion))
-            .Append("\",engine=\"").Append(LabelText.Escape(report.Engine))
-            .Append("\",file=\"").Append(LabelText.Escape(report.BlendFile)).Append('"');
-        return Encoding.UTF8.GetBytes(builder.ToString());
-    }
 }
 
 internal enum SlotUpdate
