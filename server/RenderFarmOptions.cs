@@ -24,6 +24,12 @@ public sealed class RenderFarmOptions : IValidatableObject
     /// <summary>How often clients are asked to report when nothing changes.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long a lost render (a Blender gone mid-render without signing off) stays listed in the status API and on
+    /// /metrics, where the shipped rules raise RenderFarmRenderLost for it.
+    /// </summary>
+    public TimeSpan LostRenderRetention { get; set; } = TimeSpan.FromMinutes(30);
+
     /// <summary>New instances beyond this many are refused with RESOURCE_EXHAUSTED.</summary>
     [Range(1, 10_000_000, ErrorMessage = "RenderFarm:MaxInstances must be between {1} and {2}.")]
     public int MaxInstances { get; set; } = 100_000;
@@ -47,6 +53,11 @@ public sealed class RenderFarmOptions : IValidatableObject
         if (InstanceTtl <= HeartbeatInterval || InstanceTtl > TimeSpan.FromDays(1))
         {
             yield return Error(nameof(InstanceTtl), $"must exceed {Section}:{nameof(HeartbeatInterval)} ({HeartbeatInterval}) and be at most 1 day, was {InstanceTtl}");
+        }
+
+        if (LostRenderRetention < TimeSpan.FromSeconds(1) || LostRenderRetention > TimeSpan.FromDays(7))
+        {
+            yield return Error(nameof(LostRenderRetention), $"must be between 00:00:01 and 7.00:00:00, was {LostRenderRetention}");
         }
 
         if (GrpcPort != 0 && GrpcPort == HttpPort)

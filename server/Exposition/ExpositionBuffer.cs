@@ -52,6 +52,31 @@ internal sealed class ExpositionBuffer(PipeWriter writer)
         _used += at;
     }
 
+    /// <summary>One sample line with one more label after <paramref name="labels"/>: <c>name{labels,label} value</c>.</summary>
+    public void Sample(ReadOnlySpan<byte> name, ReadOnlySpan<byte> labels, ReadOnlySpan<byte> label, double value)
+    {
+        if (label.IsEmpty)
+        {
+            Sample(name, labels, value);
+            return;
+        }
+
+        var span = Reserve(name.Length + labels.Length + label.Length + MaxValueLength + 5);
+        name.CopyTo(span);
+        var at = name.Length;
+        span[at++] = (byte)'{';
+        labels.CopyTo(span[at..]);
+        at += labels.Length;
+        span[at++] = (byte)',';
+        label.CopyTo(span[at..]);
+        at += label.Length;
+        span[at++] = (byte)'}';
+        span[at++] = (byte)' ';
+        at += FormatValue(value, span[at..]);
+        span[at++] = (byte)'\n';
+        _used += at;
+    }
+
     public void Sample(ReadOnlySpan<byte> name, ReadOnlySpan<byte> labels, long value)
     {
         var span = Reserve(name.Length + labels.Length + MaxValueLength + 4);

@@ -23,6 +23,12 @@ public static class FarmExposition
     private static readonly MetricFamily SignedOff =
         MetricFamily.Counter("renderfarm_instances_signed_off_total", "Instances removed by a clean sign-off.");
 
+    private static readonly MetricFamily RendersLost =
+        MetricFamily.Counter("renderfarm_renders_lost_total", "Renders whose Blender went away mid-render without signing off.");
+
+    private static readonly MetricFamily RenderLost = MetricFamily.Gauge("blender_render_lost_timestamp_seconds",
+        "Unix time a render was lost (its Blender went away mid-render without signing off), listed for RenderFarm:LostRenderRetention.");
+
     public static async Task WriteAsync(PipeWriter writer, InstanceRegistry registry, CancellationToken cancellationToken)
     {
         var buffer = new ExpositionBuffer(writer);
@@ -49,6 +55,16 @@ public static class FarmExposition
         buffer.Sample(Expired.Name, default, registry.ExpiredTotal);
         buffer.Write(SignedOff.Header);
         buffer.Sample(SignedOff.Name, default, registry.SignedOffTotal);
+        buffer.Write(RendersLost.Header);
+        buffer.Sample(RendersLost.Name, default, registry.LostRenders.Total);
+        buffer.Write(RenderLost.Header);
+        foreach (var lost in registry.LostRenders.Recent())
+        {
+            buffer.Sample(RenderLost.Name, LabelText.Encode(("host", lost.Host), ("instance", lost.Instance), ("render_job", lost.RenderJob),
+                ("file", lost.BlendFile), ("frame", lost.Frame.ToString(System.Globalization.CultureInfo.InvariantCulture))),
+                lost.LostAt.ToUnixTimeMilliseconds() / 1000.0);
+        }
+
         await buffer.FlushAsync(cancellationToken);
     }
 
@@ -104,7 +120,7 @@ public static class FarmExposition
     {
         var metrics = InstanceMetric.All;
         var count = slots.Length;
-        var snapshot = ScrapeSnapshot.Rent(count, metrics.Count);
+        var snapshot = ScrapeSnapshot.Rent(count, InstanceMetric.SeriesCount);
         try
         {
             snapshot.Fill(slots.Span, metrics);
@@ -120,17 +136,20 @@ public static class FarmExposition
         IReadOnlyList<InstanceMetric> metrics, ScrapeSnapshot snapshot, CancellationToken cancellationToken)
     {
         var (values, present, labelSets) = (snapshot.Values, snapshot.Present, snapshot.LabelSets);
-        for (var m = 0; m < metrics.Count; m++)
+        foreach (var metric in metrics)
         {
-            var metric = metrics[m];
-            var (name, labels) = (metric.Family.Name, metric.LabelSet * count);
+            var labels = metric.LabelSet * count;
             buffer.Write(metric.Family.Header);
-            for (int i = 0, at = m * count; i < count; i++, at++)
+            for (var s = 0; s < metric.Series.Count; s++)
             {
-                if (present[at])
+                var series = metric.Series[s];
+                for (int i = 0, at = (metric.FirstSeries + s) * count; i < count; i++, at++)
                 {
-                    buffer.Sample(name, labelSets[labels + i], values[at]);
-                    await buffer.FlushIfFullAsync(cancellationToken);
+                    if (present[at])
+                    {
+                        buffer.Sample(series.Name, labelSets[labels + i], series.Label, values[at]);
+                        await buffer.FlushIfFullAsync(cancellationToken);
+                    }
                 }
             }
         }

@@ -12,22 +12,39 @@ internal delegate string EntryText(in InstanceEntry entry);
 internal sealed record InstanceLabel(string Name, EntryText Value);
 
 /// <summary>
+/// One sample line per instance of a family: its name (the family's, or with a suffix such as <c>_bucket</c>), a
+/// constant label of its own (such as <c>le="5"</c>, or empty), and how to read its value off an entry.
+/// </summary>
+internal sealed record InstanceSeries(byte[] Name, byte[] Label, EntryValue Value);
+
+/// <summary>
 /// One per-instance metric family, declared once: name, type and help (its header), the labels it
 /// carries beyond <c>host</c> and <c>instance</c>, and how to read its value off an entry (its samples).
 /// </summary>
 internal sealed class InstanceMetric
 {
     private InstanceMetric(MetricFamily family, EntryValue value, InstanceLabel[] labels)
+        : this(family, [new InstanceSeries(family.Name, [], value)], labels)
+    {
+    }
+
+    private InstanceMetric(MetricFamily family, InstanceSeries[] series, InstanceLabel[] labels)
     {
         Family = family;
-        Value = value;
+        Series = series;
         Labels = labels;
     }
 
     public MetricFamily Family { get; }
 
-    /// <summary>The sample's value, or null to write no sample for this entry.</summary>
-    public EntryValue Value { get; }
+    /// <summary>The family's sample lines per instance; a series' value null writes no line for that entry.</summary>
+    public IReadOnlyList<InstanceSeries> Series { get; }
+
+    /// <summary>Where this family's series start among all families' series (see <see cref="SeriesCount"/>).</summary>
+    public int FirstSeries { get; private set; }
+
+    /// <summary>Every family's series, counted: a scrape reads that many values per instance.</summary>
+    public static int SeriesCount { get; private set; }
 
     /// <summary>Labels beyond <c>host</c> and <c>instance</c>, in the order they are written.</summary>
     public IReadOnlyList<InstanceLabel> Labels { get; }
@@ -45,18 +62,35 @@ internal sealed class InstanceMetric
     /// <summary>Every per-instance family after <see cref="RenderState"/>, in exposition order. The names are part of the product contract.</summary>
     public static IReadOnlyList<InstanceMetric> All { get; } = NumberLabelSets(
     [
-        Info("blender_instance_info", "Blender and add-on version, render engine and .blend file of the instance; always 1.",
+        Info("blender_instance_info",
+            "Blender and add-on version, render engine and device, .blend file and render job of the instance; always 1.",
             new("blender_version", (in InstanceEntry e) => e.Report.BlenderVersion),
             new("addon_version", (in InstanceEntry e) => e.Report.AddonVersion),
             new("engine", (in InstanceEntry e) => e.Report.Engine),
-            new("file", (in InstanceEntry e) => e.Report.BlendFile)),
+            new("device", (in InstanceEntry e) => e.Report.Device),
+            new("file", (in InstanceEntry e) => e.Report.BlendFile),
+            new("render_job", (in InstanceEntry e) => e.Report.RenderJob)),
         Gauge("blender_current_frame", "The scene's current frame.", (in InstanceEntry e) => e.Report.CurrentFrame),
+        Gauge("blender_job_frame_start", "First frame of the instance's running (or last) render job.",
+            (in InstanceEntry e) => e.Report.JobFrameStart),
+        Gauge("blender_job_frame_end", "Last frame of the instance's running (or last) render job.",
+            (in InstanceEntry e) => e.Report.JobFrameEnd),
+        Gauge("blender_scene_samples", "Samples per pixel of the scene's render engine (Cycles, EEVEE).",
+            (in InstanceEntry e) => e.Report.Samples),
         Counter("blender_frames_rendered_total", "Frames rendered by this Blender process.",
             (in InstanceEntry e) => e.Report.FramesRendered),
         Counter("blender_render_seconds_total", "Seconds spent rendering by this Blender process.",
             (in InstanceEntry e) => e.Report.RenderSeconds),
         Gauge("blender_last_frame_seconds", "Render time of the last finished frame, in seconds.",
             (in InstanceEntry e) => e.Report.LastFrameSeconds),
+        FrameSeconds(),
+        Gauge("blender_frame_peak_memory_bytes", "Peak resident memory of the Blender process during its last finished frame.",
+            (in InstanceEntry e) => e.Report.FramePeakMemoryBytes),
+        new(MetricFamily.Counter("blender_renders_total", "Renders of this Blender process that ended, by how they ended."),
+        [
+            new("blender_renders_total"u8.ToArray(), LabelText.Encode(("outcome", "completed")), (in InstanceEntry e) => e.Report.RendersCompleted),
+            new("blender_renders_total"u8.ToArray(), LabelText.Encode(("outcome", "cancelled")), (in InstanceEntry e) => e.Report.RendersCancelled),
+        ], []),
         Counter("blender_process_cpu_seconds_total", "CPU time used by the Blender process, in seconds.",
             (in InstanceEntry e) => e.Report.ProcessCpuSeconds),
         Gauge("blender_process_resident_memory_bytes", "Resident memory of the Blender process, in bytes.",
@@ -78,14 +112,42 @@ internal sealed class InstanceMetric
     private static InstanceMetric Info(string name, string help, params InstanceLabel[] labels) =>
         new(MetricFamily.Gauge(name, help), (in InstanceEntry _) => 1, labels);
 
-    private static InstanceMetric[] NumberLabelSets(InstanceMetric[] metrics)
+    /// <summary>
+    /// The frame-time histogram: a bucket per bound of <see cref="FrameTimes.Bounds"/> and <c>+Inf</c>, the sum and the
+    /// count, for instances that finished a frame (none before: a histogram of nothing is no information).
+    /// </summary>
+    private static InstanceMetric FrameSeconds()
     {
-        var next = 1;
-        foreach (var metric in metrics)
+        const string name = "blender_frame_render_seconds";
+        var bucket = System.Text.Encoding.UTF8.GetBytes(name + "_bucket");
+        var series = new List<InstanceSeries>();
+        for (var b = 0; b < FrameTimes.BucketCount; b++)
         {
-            metric.LabelSet = metric.Labels.Count > 0 ? next++ : 0;
+            var index = b;
+            var le = b < FrameTimes.Bounds.Length
+                ? FrameTimes.Bounds[b].ToString("R", System.Globalization.CultureInfo.InvariantCulture)
+                : "+Inf";
+            series.Add(new(bucket, LabelText.Encode(("le", le)), (in InstanceEntry e) => e.Report.FrameSecondsBuckets?[index]));
         }
 
+        series.Add(new(System.Text.Encoding.UTF8.GetBytes(name + "_sum"), [],
+            (in InstanceEntry e) => e.Report.FrameSecondsBuckets is null ? null : e.Report.FrameSecondsSum));
+        series.Add(new(System.Text.Encoding.UTF8.GetBytes(name + "_count"), [],
+            (in InstanceEntry e) => e.Report.FrameSecondsBuckets?[^1]));
+        return new(MetricFamily.Histogram(name, "Render time of this Blender process's frames, in seconds."), [.. series], []);
+    }
+
+    private static InstanceMetric[] NumberLabelSets(InstanceMetric[] metrics)
+    {
+        var (nextSet, nextSeries) = (1, 0);
+        foreach (var metric in metrics)
+        {
+            metric.LabelSet = metric.Labels.Count > 0 ? nextSet++ : 0;
+            metric.FirstSeries = nextSeries;
+            nextSeries += metric.Series.Count;
+        }
+
+        SeriesCount = nextSeries;
         return metrics;
     }
 }

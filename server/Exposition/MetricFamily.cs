@@ -23,4 +23,6 @@ internal sealed class MetricFamily
     public static MetricFamily Gauge(string name, string help) => new(name, "gauge", help);
 
     public static MetricFamily Counter(string name, string help) => new(name, "counter", help);
+
+    public static MetricFamily Histogram(string name, string help) => new(name, "histogram", help);
 }

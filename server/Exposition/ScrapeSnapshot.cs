@@ -11,17 +11,17 @@ internal sealed class ScrapeSnapshot
 {
     private static ScrapeSnapshot? _spare;
 
-    private ScrapeSnapshot(int capacity, int families)
+    private ScrapeSnapshot(int capacity, int series)
     {
         Capacity = capacity;
-        Values = GC.AllocateUninitializedArray<double>(capacity * families);
-        Present = GC.AllocateUninitializedArray<bool>(capacity * families);
+        Values = GC.AllocateUninitializedArray<double>(capacity * series);
+        Present = GC.AllocateUninitializedArray<bool>(capacity * series);
         LabelSets = new byte[capacity * (1 + InstanceMetric.Labelled.Count)][];
     }
 
     public int Capacity { get; }
 
-    /// <summary>Family-major: the value of family <c>m</c> for entry <c>i</c> is at <c>m * count + i</c>.</summary>
+    /// <summary>Series-major: the value of series <c>m</c> (of every family's, in order) for entry <c>i</c> is at <c>m * count + i</c>.</summary>
     public double[] Values { get; }
 
     public bool[] Present { get; }
@@ -42,22 +42,27 @@ internal sealed class ScrapeSnapshot
                 LabelSets[(s * count) + i] = labels.Set(s);
             }
 
-            for (var m = 0; m < metrics.Count; m++)
+            var m = 0;
+            foreach (var metric in metrics)
             {
-                var value = metrics[m].Value(in entry);
-                Present[(m * count) + i] = value.HasValue;
-                Values[(m * count) + i] = value.GetValueOrDefault();
+                foreach (var series in metric.Series)
+                {
+                    var value = series.Value(in entry);
+                    Present[(m * count) + i] = value.HasValue;
+                    Values[(m * count) + i] = value.GetValueOrDefault();
+                    m++;
+                }
             }
         }
     }
 
     /// <summary>The kept set when it is free and large enough, else a new one (concurrent scrapes each get their own).</summary>
-    public static ScrapeSnapshot Rent(int count, int families)
+    public static ScrapeSnapshot Rent(int count, int series)
     {
         var spare = Interlocked.Exchange(ref _spare, null);
-        return spare is not null && spare.Capacity >= count && spare.Values.Length == spare.Capacity * families
+        return spare is not null && spare.Capacity >= count && spare.Values.Length == spare.Capacity * series
             ? spare
-            : new ScrapeSnapshot(Math.Max(count, 64), families);
+            : new ScrapeSnapshot(Math.Max(count, 64), series);
     }
 
     /// <summary>Keeps this set for the next scrape, unless it is far larger than the farm has become.</summary>

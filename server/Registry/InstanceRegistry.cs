@@ -11,6 +11,7 @@ namespace RenderFarm.Server.Registry;
 /// </summary>
 public sealed class InstanceRegistry(IOptions<RenderFarmOptions> options, TimeProvider timeProvider)
 {
+    private readonly LostRenders _lostRenders = new(options.Value.LostRenderRetention, timeProvider);
     private readonly ConcurrentDictionary<InstanceKey, InstanceSlot> _slots = new();
     private readonly Lock _addGate = new();
     private readonly TextPool _texts = new();
@@ -29,6 +30,9 @@ public sealed class InstanceRegistry(IOptions<RenderFarmOptions> options, TimePr
     public long SignedOffTotal => Interlocked.Read(ref _signedOffTotal);
 
     public TimeSpan Ttl => _ttl;
+
+    /// <summary>Renders whose Blender went away without saying so, recently (see <see cref="LostRender"/>).</summary>
+    public LostRenders LostRenders => _lostRenders;
 
     /// <summary>The current entries, each a consistent copy; no lock is held between them.</summary>
     public IEnumerable<InstanceEntry> Entries => _slots.Select(pair => pair.Value.Read());
@@ -53,9 +57,14 @@ public sealed class InstanceRegistry(IOptions<RenderFarmOptions> options, TimePr
         {
             if (_slots.TryGetValue(key, out var slot))
             {
-                switch (slot.Apply(report, timestamp, now, _texts))
+                switch (slot.Apply(report, timestamp, now, _texts, out var replaced))
                 {
                     case SlotUpdate.Applied:
+                        if (replaced is { } lost)
+                        {
+                            _lostRenders.Add(LostOf(lost, now, LostRenderCause.Replaced));
+                        }
+
                         return new ReportResult(ReportOutcome.Applied);
                     case SlotUpdate.Stale:
                         return new ReportResult(ReportOutcome.Stale);
@@ -142,12 +151,21 @@ public sealed class InstanceRegistry(IOptions<RenderFarmOptions> options, TimePr
             {
                 Remove(pair.Key, pair.Value);
                 Interlocked.Increment(ref _expiredTotal);
+                var last = pair.Value.Read(); // retired: no report changes it any more
+                if (last.Report.Rendering)
+                {
+                    _lostRenders.Add(LostOf(last.Report, timeProvider.GetUtcNow(), LostRenderCause.Expired));
+                }
+
                 (removed ??= []).Add(pair.Key);
             }
         }
 
         return removed ?? (IReadOnlyList<InstanceKey>)[];
     }
+
+    private static LostRender LostOf(in InstanceReport report, DateTimeOffset at, LostRenderCause cause) =>
+        new(report.Host, report.Instance, report.RenderJob, report.BlendFile, report.CurrentFrame, at, cause);
 
     /// <summary>Takes a slot its caller retired out of the registry; only the retiring caller counts it.</summary>
     private void Remove(InstanceKey key, InstanceSlot slot)

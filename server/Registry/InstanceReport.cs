@@ -34,6 +34,18 @@ public readonly record struct InstanceReport
     public double ProcessCpuSeconds { get; init; }
     public ulong? ResidentMemoryBytes { get; init; }
 
+    public string Device { get; init; } = "";
+    public string RenderJob { get; init; } = "";
+    public uint? Samples { get; init; }
+
+    /// <summary>Frames of this session at or under each of <see cref="FrameTimes.Bounds"/>, then all of them: cumulative,
+    /// as a histogram's buckets are exposed; null before the first frame.</summary>
+    public ulong[]? FrameSecondsBuckets { get; init; }
+    public double FrameSecondsSum { get; init; }
+    public ulong? FramePeakMemoryBytes { get; init; }
+    public ulong RendersCompleted { get; init; }
+    public ulong RendersCancelled { get; init; }
+
     /// <summary>
     /// This report as the registry stores it after <paramref name="stored"/> (default for a new instance):
     /// every free-text value shared through <paramref name="texts"/>, and the stored string kept where the
@@ -46,5 +58,10 @@ public readonly record struct InstanceReport
         Scene = texts.Keep(stored.Scene, Scene),
         BlendFile = texts.Keep(stored.BlendFile, BlendFile),
         Engine = texts.Keep(stored.Engine, Engine),
+        Device = texts.Keep(stored.Device, Device),
+        RenderJob = texts.Keep(stored.RenderJob, RenderJob),
+        // Buckets change only when a frame finishes: an unchanged histogram keeps the stored array.
+        FrameSecondsBuckets = FrameTimes.SameBuckets(stored.FrameSecondsBuckets, FrameSecondsBuckets)
+            ? stored.FrameSecondsBuckets : FrameSecondsBuckets,
     };
 }

@@ -50,8 +50,10 @@ internal sealed class InstanceSlot
         }
     }
 
-    public SlotUpdate Apply(in InstanceReport report, long timestamp, DateTimeOffset now, TextPool texts)
+    /// <param name="replaced">The report of the session this one replaced while it was rendering (a lost render), else null.</param>
+    public SlotUpdate Apply(in InstanceReport report, long timestamp, DateTimeOffset now, TextPool texts, out InstanceReport? replaced)
     {
+        replaced = null;
         lock (_gate)
         {
             if (_retired)
@@ -75,6 +77,10 @@ internal sealed class InstanceSlot
             else
             {
                 (_retiredSessions ??= new RetiredSessions()).Add(previous.SessionId);
+                if (previous.Rendering)
+                {
+                    replaced = previous;
+                }
             }
 
             // Strings that did not change stay the ones already stored, so the request's copies die

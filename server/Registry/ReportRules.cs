@@ -18,8 +18,16 @@ public static class ReportRules
             ?? SecondsError("render_seconds", report.RenderSeconds)
             ?? SecondsError("last_frame_seconds", report.LastFrameSeconds)
             ?? SecondsError("process_cpu_seconds", report.ProcessCpuSeconds)
+            ?? SecondsError("frame_seconds_sum", report.FrameSecondsSum)
+            ?? BucketsError(report.FrameSecondsBuckets)
             ?? FrameRangeError(report.JobFrameStart, report.JobFrameEnd);
     }
+
+    private static string? BucketsError(ulong[]? buckets) =>
+        buckets is null || buckets.Length == FrameTimes.BucketCount
+            ? null
+            : $"frame_seconds_counts: expected {FrameTimes.BucketCount} counts (one per bound of the .proto's frame-seconds-bounds, "
+              + $"then one for longer frames), got {buckets.Length}";
 
     /// <summary>Null when <paramref name="value"/> is a valid host, instance or session id.</summary>
     public static string? IdentityError(string field, string value)

@@ -53,6 +53,14 @@ public sealed class ReporterService(InstanceRegistry registry, IOptions<RenderFa
         LastFrameSeconds = request.HasLastFrameSeconds ? request.LastFrameSeconds : null,
         ProcessCpuSeconds = request.ProcessCpuSeconds,
         ResidentMemoryBytes = request.HasResidentMemoryBytes ? request.ResidentMemoryBytes : null,
+        Device = ReportRules.Truncate(request.Device),
+        RenderJob = ReportRules.Truncate(request.Job),
+        Samples = request.HasSamples ? request.Samples : null,
+        FrameSecondsBuckets = FrameTimes.Cumulative(request.FrameSecondsCounts),
+        FrameSecondsSum = request.FrameSecondsSum,
+        FramePeakMemoryBytes = request.HasFramePeakMemoryBytes ? request.FramePeakMemoryBytes : null,
+        RendersCompleted = request.RendersCompleted,
+        RendersCancelled = request.RendersCancelled,
     };
 
     private static bool ToRendering(RenderState state) => state switch

@@ -34,6 +34,9 @@ public sealed class FarmStatusReader(InstanceRegistry registry, TimeProvider tim
         return list;
     }
 
+    public LostRenderList LostRenders() =>
+        new(registry.LostRenders.Retention.TotalSeconds, [.. registry.LostRenders.Recent().Select(LostRenderStatus.From)]);
+
     public InstanceStatus? Find(string host, string instance) =>
         registry.Find(host, instance) is { } entry ? InstanceStatus.From(entry, timeProvider) : null;
 }

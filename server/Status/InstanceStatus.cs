@@ -29,6 +29,12 @@ public sealed record InstanceStatus
 
     public string Engine { get; init; } = "";
 
+    /// <summary>The render device as Blender names it (CPU, OPTIX, …; GPU for EEVEE); empty when unknown.</summary>
+    public string Device { get; init; } = "";
+
+    /// <summary>The render manager's job this Blender works for; empty when none was given.</summary>
+    public string RenderJob { get; init; } = "";
+
     /// <summary>The .blend file, as Blender reported it.</summary>
     public string File { get; init; } = "";
 
@@ -45,9 +51,10 @@ public sealed record InstanceStatus
             State = state,
             CurrentFrame = report.CurrentFrame,
             Job = report is { JobFrameStart: { } start, JobFrameEnd: { } end }
-                ? new JobStatus(start, end, state == InstanceState.Rendering
-                    ? JobStatus.ProgressOf(start, end, report.CurrentFrame)
-                    : null)
+                ? state == InstanceState.Rendering
+                    ? new JobStatus(start, end, JobStatus.ProgressOf(start, end, report.CurrentFrame),
+                        JobStatus.EtaOf(end, report.CurrentFrame, report.FrameSecondsBuckets, report.FrameSecondsSum))
+                    : new JobStatus(start, end, null)
                 : null,
             FramesRendered = report.FramesRendered,
             LastSeen = entry.LastSeen,
@@ -55,6 +62,8 @@ public sealed record InstanceStatus
             AgeSeconds = Math.Round(timeProvider.GetElapsedTime(entry.LastSeenTimestamp).TotalSeconds, 3),
             BlenderVersion = report.BlenderVersion,
             Engine = report.Engine,
+            Device = report.Device,
+            RenderJob = report.RenderJob,
             File = report.BlendFile,
             Scene = report.Scene,
         };

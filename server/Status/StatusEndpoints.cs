@@ -18,7 +18,14 @@ public static class StatusEndpoints
             .WithSummary("Every instance of one host")
             .WithDescription("404 when no instance of the host reported within the TTL.")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/lost-renders", ListLostRenders)
+            .WithName("ListLostRenders")
+            .WithSummary("Renders lost recently: Blenders gone mid-render without signing off")
+            .WithDescription("Oldest first, kept for RenderFarm:LostRenderRetention. A clean exit, even mid-render, and an idle instance "
+                + "that stops reporting are not lost renders.");
     }
+
+    internal static Ok<LostRenderList> ListLostRenders(FarmStatusReader reader) => TypedResults.Ok(reader.LostRenders());
 
     internal static Results<Ok<InstanceList>, ValidationProblem> ListInstances(
         [Description("Only this host (exact name).")] string? host,

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using RenderFarm.Testing;
 using Xunit.Abstractions;
 
@@ -97,6 +98,18 @@ public sealed class BlenderRun : IAsyncDisposable
 
     /// <summary>SIGKILL: no handler, no atexit, no sign-off.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
+
+    /// <summary>SIGINT, as Ctrl-C in the farm's console: Blender cancels the render and goes on with the next argument.</summary>
+    public void Interrupt()
+    {
+        if (SignalProcess(_process.Id, 2) != 0)
+        {
+            throw new InvalidOperationException($"kill -INT {_process.Id} failed (errno {Marshal.GetLastPInvokeError()})");
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SignalProcess(int pid, int signal);
 
     public string[] RenderedFrames() =>
         Directory.Exists(OutputDirectory) ? [.. Directory.GetFiles(OutputDirectory, "*.png").Order()] : [];

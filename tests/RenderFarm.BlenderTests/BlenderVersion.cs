@@ -12,7 +12,8 @@ public sealed record BlenderVersion(string Name, string? Suite)
 {
     public static readonly BlenderVersion[] Matrix = [new("3.4", null), new("4.3", "trixie"), new("5.2", "sid")];
 
-    private static readonly string TestsDirectory = typeof(BlenderVersion).Assembly
+    /// <summary>The repository's tests folder (this build's source, not its output).</summary>
+    internal static readonly string TestsDirectory = typeof(BlenderVersion).Assembly
         .GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "RenderFarmTestsDirectory").Value!;
 
@@ -44,35 +45,39 @@ public sealed record BlenderVersion(string Name, string? Suite)
     public bool IsExtension => Suite is not null;
 
     /// <summary>The root Blender runs in (null: this machine's own Blender).</summary>
-    public string? Root => Suite is null ? null : Path.Combine(
-        Environment.GetEnvironmentVariable("RENDERFARM_TEST_CACHE") is { Length: > 0 } cache ? cache : "/var/cache/renderfarm-tests",
-        "blender-roots", Suite);
+    public string? Root => Suite is null ? null : RootOf(Suite);
 
     /// <summary>
     /// A process that runs Blender with <paramref name="arguments"/>: directly, or inside this version's root
     /// with <paramref name="sharedFolders"/> (under /tmp) visible at the same paths.
     /// </summary>
-    public ProcessStartInfo StartInfo(IEnumerable<string> arguments, params string[] sharedFolders)
+    public ProcessStartInfo StartInfo(IEnumerable<string> arguments, params string[] sharedFolders) =>
+        Suite is null ? Program(Testing.Tools.Require("blender"), arguments) : InRoot(Suite, "blender", arguments, sharedFolders);
+
+    /// <summary>
+    /// A process that runs <paramref name="program"/> of the Debian <paramref name="suite"/> root (its Blender, or another
+    /// of its packages, such as sid's Prometheus), with <paramref name="sharedFolders"/> (under /tmp) at the same paths.
+    /// </summary>
+    public static ProcessStartInfo InRoot(string suite, string program, IEnumerable<string> arguments, params string[] sharedFolders)
     {
-        ProcessStartInfo start;
-        if (Root is null)
+        var root = RootOf(suite);
+        if (!File.Exists(Path.Combine(root, ".renderfarm-root")))
         {
-            start = new ProcessStartInfo(Testing.Tools.Require("blender"));
-        }
-        else
-        {
-            if (!File.Exists(Path.Combine(Root, ".renderfarm-root")))
-            {
-                throw new InvalidOperationException(
-                    $"No Debian {Suite} root with Blender {Name} at {Root}: tests/run.sh makes it (tests/blender-roots/build.sh {Suite})");
-            }
-
-            start = new ProcessStartInfo(Path.Combine(TestsDirectory, "blender-roots", "run-in-root.sh"));
-            start.ArgumentList.Add(Root);
-            start.ArgumentList.Add(string.Join(':', sharedFolders));
-            start.ArgumentList.Add("blender");
+            throw new InvalidOperationException(
+                $"No Debian {suite} root at {root}: tests/run.sh makes it (tests/blender-roots/build.sh {suite})");
         }
 
+        return Program(Path.Combine(TestsDirectory, "blender-roots", "run-in-root.sh"),
+            [root, string.Join(':', sharedFolders), program, .. arguments]);
+    }
+
+    private static string RootOf(string suite) => Path.Combine(
+        Environment.GetEnvironmentVariable("RENDERFARM_TEST_CACHE") is { Length: > 0 } cache ? cache : "/var/cache/renderfarm-tests",
+        "blender-roots", suite);
+
+    private static ProcessStartInfo Program(string program, IEnumerable<string> arguments)
+    {
+        var start = new ProcessStartInfo(program);
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);

@@ -20,6 +20,9 @@ public class ContractTests(ServerFixture fixture) : IClassFixture<ServerFixture>
     private static readonly string[] Moving = ["blender_instance_last_seen_timestamp_seconds"];
     private static readonly string[] MovingJson = ["lastSeen", "ageSeconds", "lastReportAgeSeconds", "secondsSinceLastReport"];
 
+    // Frame-time buckets of a report: one per bound on the .proto's frame-seconds-bounds line, and one above.
+    private const int FrameBuckets = 13;
+
     private Farm Farm => fixture.Farm;
 
     [Fact]
@@ -31,7 +34,18 @@ public class ContractTests(ServerFixture fixture) : IClassFixture<ServerFixture>
             var probeHost = $"contract-{field.Name.Replace('_', '-')}";
             var baselineHost = probeHost + "-baseline";
             var probe = Baseline(probeHost);
-            field.Accessor.SetValue(probe, DistinctValue(field));
+            if (field.IsRepeated)
+            {
+                // The one list: frame-time buckets, one per bound and one above; the baseline's are all 0.
+                var list = (Google.Protobuf.Collections.RepeatedField<ulong>)field.Accessor.GetValue(probe);
+                list.Clear();
+                list.AddRange(Enumerable.Repeat(1UL, FrameBuckets));
+            }
+            else
+            {
+                field.Accessor.SetValue(probe, DistinctValue(field));
+            }
+
             await Farm.Native.ReportAsync(Baseline(baselineHost));
             await Farm.Native.ReportAsync(probe);
 
@@ -83,12 +97,14 @@ public class ContractTests(ServerFixture fixture) : IClassFixture<ServerFixture>
         }
     }
 
-    // A job range on both, so the probe of one end still makes a valid range (4242 lies within it).
+    // A job range on both, so the probe of one end still makes a valid range (4242 lies within it); frame-time
+    // buckets (all 0) on both, so that the histogram's sum shows.
     private static ReportRequest Baseline(string host)
     {
         var report = Farm.Report(host);
         report.JobFrameStart = 1;
         report.JobFrameEnd = 5000;
+        report.FrameSecondsCounts.AddRange(Enumerable.Repeat(0UL, FrameBuckets));
         return report;
     }
 

@@ -28,7 +28,10 @@ public class ExpiryTests(ITestOutputHelper output)
 
         output.WriteLine($"gone after {gone.TotalMilliseconds:F0} ms (TTL {Ttl.TotalMilliseconds} ms)");
         Assert.InRange(gone, Ttl - TimeSpan.FromMilliseconds(100), Ttl + TimeSpan.FromSeconds(1));
-        Assert.DoesNotContain(scrape.Samples, s => s.Label("host") == "expiring-node");
+        // Every series of the instance goes; what stays is the record that it went away mid-render.
+        Assert.DoesNotContain(scrape.Samples, s => s.Label("host") == "expiring-node" && s.Name != "blender_render_lost_timestamp_seconds");
+        Assert.Single(scrape.Series("blender_render_lost_timestamp_seconds", ("host", "expiring-node")));
+        Assert.Equal(1, scrape.Value("renderfarm_renders_lost_total"));
         Assert.Equal(1, scrape.Value("renderfarm_instances_expired_total"));
         Assert.Equal(0, scrape.Value("renderfarm_instances_signed_off_total"));
     }

@@ -163,7 +163,7 @@ public class FarmExpositionTests
         Assert.Equal(1000, scrape.Value("renderfarm_instances", ("state", "rendering")));
     }
 
-    private static async Task<Exposition> ScrapeAsync(InstanceRegistry registry)
+    internal static async Task<Exposition> ScrapeAsync(InstanceRegistry registry)
     {
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0));
         await FarmExposition.WriteAsync(pipe.Writer, registry, CancellationToken.None);

@@ -1,0 +1,129 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using RenderFarm.Testing;
+using Xunit.Abstractions;
+
+namespace RenderFarm.BlenderTests;
+
+/// <summary>
+/// What render wranglers see, end to end with the real things: Blender → server → Prometheus 2.42 and 3.5 with the
+/// shipped rules → Alertmanager → a webhook. Four Blenders per version: one renders its job to the end and exits
+/// (frame times, peak memory, device, samples, job, outcome), one is cancelled mid-render with Ctrl-C and exits
+/// cleanly, one is killed mid-render (a lost render: RenderFarmRenderLost names it), one is killed idle (an idle
+/// expiry: never RenderFarmRenderLost).
+/// </summary>
+public class RenderTelemetryTests(ITestOutputHelper output)
+{
+    private const int CompletedFrames = 2;
+    private const int Samples = 16;
+    private const string Job = "shot010_lighting v3";
+    private static readonly TimeSpan Ttl = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(120);
+
+    [Theory]
+    [MemberData(nameof(BlenderVersion.Names), MemberType = typeof(BlenderVersion))]
+    public async Task A_render_killed_mid_frame_reaches_alertmanager_by_name_and_a_clean_exit_or_idle_expiry_does_not(string version)
+    {
+        var blenderVersion = BlenderVersion.Named(version);
+        await using var server = await ServerProcess.StartAsync(new Dictionary<string, string>
+        {
+            ["RenderFarm:InstanceTtl"] = Ttl.ToString("c", CultureInfo.InvariantCulture),
+            ["RenderFarm:HeartbeatInterval"] = "00:00:01",
+        }, output);
+        await using var monitoring = await FarmMonitoring.StartAsync(server, output);
+        using var scraper = new Scraper(server);
+        var setting = Transport.ServerSetting(server, Transport.GrpcWeb);
+        var environment = new Dictionary<string, string>(Transport.Environment(Transport.GrpcWeb)) { ["RENDERFARM_JOB"] = Job };
+        var (completed, cancelled, killed, idle) =
+            (Transport.UniqueHost("completed"), Transport.UniqueHost("cancelled"), Transport.UniqueHost("killed"), Transport.UniqueHost("idle"));
+
+        await using var completing = await BlenderRun.RenderAsync(blenderVersion, setting, completed, output, CompletedFrames, Samples, environment);
+        await using var cancelling = await BlenderRun.RenderAsync(blenderVersion, setting, cancelled, output, 500, Samples, environment);
+        await using var dying = await BlenderRun.RenderAsync(blenderVersion, setting, killed, output, 500, Samples, environment);
+        await using var idling = await BlenderRun.IdleAsync(blenderVersion, setting, idle, output, environment);
+
+        // Mid-render, a frame or more done: one is cancelled (Ctrl-C), one dies.
+        var midRender = await scraper.UntilAsync(s => s.Instance("blender_frames_rendered_total", cancelled, "0") >= 1
+            && s.Instance("blender_frames_rendered_total", killed, "0") >= 1
+            && s.Instance("Blender_Render", idle, "0") == 0, Deadline, "two renders a frame in, one Blender idle");
+        var frameBeforeDeath = midRender.Instance("blender_current_frame", killed, "0");
+        cancelling.Interrupt();
+        dying.Kill();
+        idling.Kill();
+        var killedAt = DateTimeOffset.UtcNow;
+
+        // The finished job: its frames, their times and memory, how it rendered, for which job, and how it ended.
+        await completing.WaitForLineAsync(l => l == "renderfarm-test: waiting", Deadline);
+        await cancelling.WaitForLineAsync(l => l == "renderfarm-test: waiting", Deadline);
+        var ended = await scraper.UntilAsync(s => s.Value("blender_renders_total", ("host", completed), ("outcome", "completed")) == 1
+            && s.Value("blender_renders_total", ("host", cancelled), ("outcome", "cancelled")) == 1, TimeSpan.FromSeconds(10), "both outcomes");
+        AssertTelemetryOfTheCompletedJob(ended, completed);
+        Assert.Equal(0, ended.Value("blender_renders_total", ("host", cancelled), ("outcome", "completed")));
+        Assert.Equal(0, await completing.ReleaseAsync(Deadline));
+        Assert.Equal(0, await cancelling.ReleaseAsync(Deadline));
+
+        // The server tells the lost render (the killed one, at the frame it was on) from the rest.
+        var lost = await UntilLostRendersAsync(server, Deadline);
+        var entry = Assert.Single(lost)!;
+        Assert.Equal((killed, "0", Job), (entry["host"]!.ToString(), entry["instance"]!.ToString(), entry["renderJob"]!.ToString()));
+        var dyingFrame = entry["frame"]!.GetValue<int>();
+        Assert.InRange(dyingFrame, frameBeforeDeath ?? 1, (frameBeforeDeath ?? 1) + 1);
+
+        // Its name, frame and file reach Alertmanager from both Prometheus versions.
+        foreach (var (prometheus, _) in FarmMonitoring.PrometheusVersions)
+        {
+            var alert = await monitoring.Webhook.UntilFiringAsync("RenderFarmRenderLost",
+                a => a["labels"]?["prometheus"]?.ToString() == prometheus, Deadline, monitoring.Logs);
+            var after = DateTimeOffset.UtcNow - killedAt;
+            output.WriteLine($"Prometheus {prometheus}: RenderFarmRenderLost received {after.TotalSeconds:F1} s after SIGKILL: {alert.ToJsonString()}");
+            Assert.Equal(killed, alert["labels"]!["host"]!.ToString());
+            Assert.Equal("0", alert["labels"]!["instance"]!.ToString());
+            Assert.Equal("critical", alert["labels"]!["severity"]!.ToString());
+            var description = alert["annotations"]!["description"]!.ToString();
+            Assert.Contains($"frame {dyingFrame}", description, StringComparison.Ordinal);
+            Assert.Contains(Job, description, StringComparison.Ordinal);
+        }
+
+        // The idle instance that expired and the two clean exits are no lost renders; the lower-severity alert covers the idle expiry; RenderFarmRenderLost never names the others.
+        await monitoring.Webhook.UntilFiringAsync("RenderFarmInstanceLost", _ => true, Deadline, monitoring.Logs);
+        await Task.Delay(TimeSpan.FromSeconds(3)); // two more evaluations and notifications
+        Assert.All(monitoring.Webhook.Firing("RenderFarmRenderLost"), a => Assert.Equal(killed, a["labels"]!["host"]!.ToString()));
+        Assert.Single(await UntilLostRendersAsync(server, TimeSpan.Zero));
+    }
+
+    private void AssertTelemetryOfTheCompletedJob(Exposition metrics, string host)
+    {
+        var labels = new[] { ("host", host), ("instance", "0") };
+        Assert.Equal(CompletedFrames, metrics.Value("blender_frame_render_seconds_count", labels));
+        Assert.Equal(CompletedFrames, metrics.Value("blender_frame_render_seconds_bucket", [.. labels, ("le", "+Inf")]));
+        Assert.InRange(metrics.Value("blender_frame_render_seconds_sum", labels) ?? -1, 0.001, 600);
+        Assert.Equal(metrics.Value("blender_frames_rendered_total", labels), metrics.Value("blender_frame_render_seconds_count", labels));
+        // Tiny frames: every one within the first bucket's 1 s or a few more on a loaded machine.
+        Assert.Equal(CompletedFrames, metrics.Value("blender_frame_render_seconds_bucket", [.. labels, ("le", "7200")]));
+        var peak = metrics.Value("blender_frame_peak_memory_bytes", labels);
+        output.WriteLine($"{host}: peak memory of the last frame {peak / 1e6:F1} MB");
+        Assert.InRange(peak ?? -1, 20e6, 50e9);
+        Assert.Equal(Samples, metrics.Value("blender_scene_samples", labels));
+        Assert.Equal(1, metrics.Value("blender_job_frame_start", labels));
+        Assert.Equal(CompletedFrames, metrics.Value("blender_job_frame_end", labels));
+        var info = Assert.Single(metrics.Series("blender_instance_info", labels));
+        Assert.Equal(("CPU", Job), (info.Label("device"), info.Label("render_job")));
+    }
+
+    /// <summary>The status API's recently lost renders, once there is one (or at once with a zero deadline).</summary>
+    private static async Task<JsonArray> UntilLostRendersAsync(ServerProcess server, TimeSpan deadline)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{server.HttpPort}") };
+        var until = DateTime.UtcNow + deadline;
+        while (true)
+        {
+            var lost = JsonNode.Parse(await http.GetStringAsync("/api/lost-renders"))!["lostRenders"]!.AsArray();
+            if (lost.Count > 0 || DateTime.UtcNow >= until)
+            {
+                return lost;
+            }
+
+            await Task.Delay(200);
+        }
+    }
+}

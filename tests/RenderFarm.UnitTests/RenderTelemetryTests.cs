@@ -1,0 +1,178 @@
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using RenderFarm.Server;
+using RenderFarm.Server.Registry;
+using RenderFarm.Testing;
+
+namespace RenderFarm.UnitTests;
+
+/// <summary>Frame times, peak memory, device, samples, job and outcomes on /metrics; lost renders told apart.</summary>
+public class RenderTelemetryTests
+{
+    private static readonly string[] BucketBounds = ["1", "2", "5", "10", "30", "60", "120", "300", "600", "1800", "3600", "7200", "+Inf"];
+
+    [Fact]
+    public void The_bucket_bounds_are_the_ones_the_proto_states()
+    {
+        var proto = File.ReadAllLines(Path.Combine(RepositoryRoot(), "protos", "renderfarm", "v1", "reporter.proto"));
+        var line = proto.Single(l => l.Contains("frame-seconds-bounds:", StringComparison.Ordinal));
+        var stated = line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..]
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(double.Parse);
+        Assert.Equal(stated, FrameTimes.Bounds);
+    }
+
+    [Fact]
+    public async Task Frame_times_are_a_cumulative_histogram_with_sum_and_count_beside_the_other_new_families()
+    {
+        var (registry, _) = Reports.NewRegistry();
+        // Per bucket, as the add-on sends them: 2 frames ≤ 1 s, 1 ≤ 5 s, 1 over two hours.
+        registry.Apply(Reports.Valid(rendering: true) with
+        {
+            FrameSecondsBuckets = FrameTimes.Cumulative([2, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]),
+            FrameSecondsSum = 7300.5,
+            FramePeakMemoryBytes = 3_000_000_000,
+            Samples = 4096,
+            Device = "OPTIX",
+            RenderJob = "shot010 \"v3\"",
+            JobFrameStart = 1,
+            JobFrameEnd = 250,
+            RendersCompleted = 2,
+            RendersCancelled = 1,
+        });
+
+        var scrape = await FarmExpositionTests.ScrapeAsync(registry);
+
+        double? Bucket(string le) => scrape.Value("blender_frame_render_seconds_bucket", ("host", "node01"), ("instance", "0"), ("le", le));
+        Assert.Equal([2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4],
+            BucketBounds.Select(Bucket));
+        Assert.Equal(4, scrape.Instance("blender_frame_render_seconds_count", "node01", "0"));
+        Assert.Equal(7300.5, scrape.Instance("blender_frame_render_seconds_sum", "node01", "0"));
+        Assert.Equal("histogram", scrape.Types["blender_frame_render_seconds"]);
+        Assert.Equal(3_000_000_000, scrape.Instance("blender_frame_peak_memory_bytes", "node01", "0"));
+        Assert.Equal(4096, scrape.Instance("blender_scene_samples", "node01", "0"));
+        Assert.Equal((1, 250), (scrape.Instance("blender_job_frame_start", "node01", "0"), scrape.Instance("blender_job_frame_end", "node01", "0")));
+        Assert.Equal(2, scrape.Value("blender_renders_total", ("host", "node01"), ("outcome", "completed")));
+        Assert.Equal(1, scrape.Value("blender_renders_total", ("host", "node01"), ("outcome", "cancelled")));
+        var info = Assert.Single(scrape.Series("blender_instance_info"));
+        Assert.Equal(("OPTIX", "shot010 \"v3\""), (info.Label("device"), info.Label("render_job")));
+    }
+
+    [Fact]
+    public async Task Before_its_first_frame_an_instance_has_no_histogram_and_no_frame_peak()
+    {
+        var (registry, _) = Reports.NewRegistry();
+        registry.Apply(Reports.Valid());
+
+        var scrape = await FarmExpositionTests.ScrapeAsync(registry);
+
+        Assert.DoesNotContain(scrape.Samples, s => s.Name.StartsWith("blender_frame_", StringComparison.Ordinal));
+        Assert.Equal(0, scrape.Value("blender_renders_total", ("host", "node01"), ("outcome", "completed")));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(12)]
+    [InlineData(14)]
+    public void A_report_with_other_than_thirteen_buckets_is_refused_naming_the_field(int buckets)
+    {
+        var (registry, _) = Reports.NewRegistry();
+        var result = registry.Apply(Reports.Valid() with { FrameSecondsBuckets = buckets == 0 ? [] : new ulong[buckets] });
+        Assert.Equal(ReportOutcome.Invalid, result.Outcome);
+        Assert.StartsWith("frame_seconds_counts: expected 13 counts", result.Error, StringComparison.Ordinal);
+        Assert.Equal(0, registry.Count);
+    }
+
+    [Fact]
+    public void Expiry_while_rendering_is_a_lost_render_with_its_job_file_and_frame()
+    {
+        var (registry, time) = Reports.NewRegistry();
+        registry.Apply(Reports.Valid(rendering: true) with { CurrentFrame = 42, BlendFile = "/shots/010.blend", RenderJob = "shot010" });
+        registry.Apply(Reports.Valid(host: "idle-node"));
+        time.Advance(Reports.Ttl);
+
+        Assert.Equal(2, registry.RemoveExpired().Count);
+
+        var lost = Assert.Single(registry.LostRenders.Recent());
+        Assert.Equal(new LostRender("node01", "0", "shot010", "/shots/010.blend", 42, time.GetUtcNow(), LostRenderCause.Expired), lost);
+        Assert.Equal(1, registry.LostRenders.Total);
+    }
+
+    [Fact]
+    public void A_sign_off_in_the_middle_of_a_render_is_a_clean_exit_not_a_lost_render()
+    {
+        var (registry, time) = Reports.NewRegistry();
+        registry.Apply(Reports.Valid(rendering: true));
+        registry.SignOff("node01", "0", "s1");
+        time.Advance(Reports.Ttl * 2);
+        registry.RemoveExpired();
+
+        Assert.Empty(registry.LostRenders.Recent());
+    }
+
+    [Fact]
+    public void A_new_session_taking_over_a_rendering_instance_means_the_old_one_died_mid_render()
+    {
+        var (registry, _) = Reports.NewRegistry();
+        registry.Apply(Reports.Valid(session: "old", rendering: true) with { CurrentFrame = 7 });
+        registry.Apply(Reports.Valid(session: "new", rendering: false) with { CurrentFrame = 1 });
+        // An idle one taken over is no lost render.
+        registry.Apply(Reports.Valid(host: "node02", session: "old"));
+        registry.Apply(Reports.Valid(host: "node02", session: "new"));
+
+        var lost = Assert.Single(registry.LostRenders.Recent());
+        Assert.Equal(("node01", 7, LostRenderCause.Replaced), (lost.Host, lost.Frame, lost.Cause));
+    }
+
+    [Fact]
+    public async Task A_lost_render_is_listed_on_metrics_for_the_retention_then_forgotten_and_counted()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var options = Options.Create(new RenderFarmOptions { InstanceTtl = Reports.Ttl, LostRenderRetention = TimeSpan.FromMinutes(10) });
+        var registry = new InstanceRegistry(options, time);
+        registry.Apply(Reports.Valid(rendering: true) with { CurrentFrame = 42, BlendFile = "a.blend" });
+        time.Advance(Reports.Ttl);
+        registry.RemoveExpired();
+        var lostAt = time.GetUtcNow().ToUnixTimeSeconds();
+
+        var scrape = await FarmExpositionTests.ScrapeAsync(registry);
+        Assert.Equal(lostAt, scrape.Value("blender_render_lost_timestamp_seconds",
+            ("host", "node01"), ("instance", "0"), ("render_job", ""), ("file", "a.blend"), ("frame", "42")));
+        Assert.Equal(1, scrape.Value("renderfarm_renders_lost_total"));
+
+        time.Advance(TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(1));
+        scrape = await FarmExpositionTests.ScrapeAsync(registry);
+        Assert.Empty(scrape.Series("blender_render_lost_timestamp_seconds"));
+        Assert.Equal(1, scrape.Value("renderfarm_renders_lost_total"));
+    }
+
+    [Fact]
+    public void The_same_render_lost_twice_is_one_entry_and_the_list_is_bounded()
+    {
+        var lost = new LostRenders(TimeSpan.FromHours(1), TimeProvider.System);
+        var now = DateTimeOffset.UtcNow;
+        lost.Add(new LostRender("a", "0", "", "f.blend", 3, now, LostRenderCause.Expired));
+        lost.Add(new LostRender("a", "0", "", "f.blend", 3, now.AddSeconds(1), LostRenderCause.Replaced));
+        Assert.Equal(LostRenderCause.Replaced, Assert.Single(lost.Recent()).Cause);
+
+        for (var i = 0; i < LostRenders.Capacity + 5; i++)
+        {
+            lost.Add(new LostRender("b", "0", "", "g.blend", i, now, LostRenderCause.Expired));
+        }
+
+        Assert.Equal(LostRenders.Capacity, lost.Recent().Count);
+        Assert.Equal(LostRenders.Capacity + 7, lost.Total); // every loss counts, the repeated one too
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "RenderFarm.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("RenderFarm.sln not found above the test's folder");
+    }
+}
