@@ -1,5 +1,3 @@
-using Xunit.Abstractions;
-
 namespace RenderFarm.Benchmarks.Tests;
 
 public class BenchmarkSmokeTests(ITestOutputHelper output)
@@ -7,11 +5,8 @@ public class BenchmarkSmokeTests(ITestOutputHelper output)
     [Fact]
     public async Task Quick_run_measures_every_figure_and_writes_the_results_file()
     {
-        var log = new StringWriter();
+        var results = await LoggedRun.RunAsync(output, log => BenchmarkRun.RunAsync(BenchmarkSettings.Quick, log, CancellationToken.None));
 
-        var results = await BenchmarkRun.RunAsync(BenchmarkSettings.Quick, log, CancellationToken.None);
-
-        output.WriteLine(log.ToString());
         output.WriteLine(results.ToTable());
         var ingest = results.Ingest;
         foreach (var side in new[] { ingest.Ours, ingest.DoNothing, ingest.PushgatewayFastest, ingest.PushgatewayShipped })

@@ -1,5 +1,4 @@
 using RenderFarm.Benchmarks.Soak;
-using Xunit.Abstractions;
 
 namespace RenderFarm.Benchmarks.Tests;
 
@@ -8,11 +7,8 @@ public class SoakTests(ITestOutputHelper output)
     [Fact]
     public async Task One_minute_soak_keeps_memory_flat_expires_every_vanished_instance_and_leaves_nothing()
     {
-        var log = new StringWriter();
+        var result = await LoggedRun.RunAsync(output, log => SoakRun.RunAsync(SoakSettings.OneMinute, log, CancellationToken.None));
 
-        var result = await SoakRun.RunAsync(SoakSettings.OneMinute, log, CancellationToken.None);
-
-        output.WriteLine(log.ToString());
         output.WriteLine(result.Summary());
         Assert.True(result.Churned >= 900, $"only {result.Churned} instances churned");
         Assert.True(result.Counted.Count >= 3, $"{result.Counted.Count} memory readings");
