@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using RenderFarm.Testing;
 
 namespace RenderFarm.DeployTests;
 
