@@ -1,12 +1,9 @@
 using System.Globalization;
-using Grpc.Net.Client;
-using RenderFarm.Contracts.V1;
-using RenderFarm.Testing;
 
 namespace RenderFarm.Benchmarks.Tests;
 
 /// <summary>The faster exposition must write exactly the text it wrote before: each value as .NET's "R" format.</summary>
-public class ExpositionValueTests(SharedServer shared) : IClassFixture<SharedServer>
+public class ExpositionValueTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
     [Theory]
     [InlineData(0UL, 0.0)]
@@ -17,19 +14,16 @@ public class ExpositionValueTests(SharedServer shared) : IClassFixture<SharedSer
     [InlineData(6_442_450_944UL, 1e20)]
     public async Task Values_are_written_as_round_trip_text_at_every_magnitude(ulong count, double seconds)
     {
-        var server = shared.Server;
-        using var channel = GrpcChannel.ForAddress(server.GrpcAddress);
-        var client = new Reporter.ReporterClient(channel);
-        using var http = new HttpClient { BaseAddress = server.HttpAddress };
         var host = $"values-{Guid.NewGuid():N}";
+        var report = Farm.Report(host, rendering: true, frame: -7);
+        report.FramesRendered = count;
+        report.RenderSeconds = seconds;
+        report.ResidentMemoryBytes = count;
+        report.LastFrameSeconds = seconds;
+        report.ProcessCpuSeconds = seconds;
 
-        await client.ReportAsync(new ReportRequest
-        {
-            Host = host, Instance = "0", SessionId = "s", Sequence = 1, State = RenderState.Rendering,
-            CurrentFrame = -7, FramesRendered = count, RenderSeconds = seconds, ResidentMemoryBytes = count,
-            LastFrameSeconds = seconds, ProcessCpuSeconds = seconds,
-        });
-        var text = await http.GetStringAsync("/metrics");
+        await fixture.Farm.SendAsync(report);
+        var text = await fixture.Farm.ScrapeTextAsync();
 
         var lines = text.Split('\n');
         string Line(string name) => Assert.Single(lines, l => l.StartsWith($"{name}{{host=\"{host}\"", StringComparison.Ordinal));
@@ -42,14 +36,4 @@ public class ExpositionValueTests(SharedServer shared) : IClassFixture<SharedSer
         Assert.EndsWith(" 1", Line("Blender_Render"), StringComparison.Ordinal);
         Assert.Equal(seconds, Exposition.Parse(text).Instance("blender_process_cpu_seconds_total", host, "0"));
     }
-}
-
-/// <summary>One server for a test class whose tests use distinct host names.</summary>
-public sealed class SharedServer : IAsyncLifetime
-{
-    public ServerProcess Server { get; private set; } = null!;
-
-    public async Task InitializeAsync() => Server = await ServerProcess.StartAsync();
-
-    public async Task DisposeAsync() => await Server.DisposeAsync();
 }

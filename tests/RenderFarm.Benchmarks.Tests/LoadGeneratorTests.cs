@@ -1,6 +1,4 @@
 using RenderFarm.LoadGenerator;
-using RenderFarm.Testing;
-using Xunit.Abstractions;
 
 namespace RenderFarm.Benchmarks.Tests;
 

@@ -2,7 +2,6 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using RenderFarm.Benchmarks;
 using RenderFarm.Contracts.V1;
-using RenderFarm.Testing;
 
 namespace RenderFarm.Benchmarks.Tests;
 

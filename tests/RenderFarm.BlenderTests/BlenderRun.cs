@@ -2,8 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
-using RenderFarm.Testing;
-using Xunit.Abstractions;
 
 namespace RenderFarm.BlenderTests;
 
@@ -200,11 +198,7 @@ public sealed class BlenderRun : IAsyncDisposable
         output.WriteLine($"{version}: blender {string.Join(' ', start.ArgumentList.SkipWhile(a => a != "-b"))}");
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var run = new BlenderRun(process, workspace, output);
-        process.OutputDataReceived += (_, e) => run.OnLine(e.Data);
-        process.ErrorDataReceived += (_, e) => run.OnLine(e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        process.StartReadingLines(run.OnLine);
         return run;
     }
 

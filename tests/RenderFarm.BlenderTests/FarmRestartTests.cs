@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using RenderFarm.LoadGenerator;
-using RenderFarm.Testing;
-using Xunit.Abstractions;
 
 namespace RenderFarm.BlenderTests;
 

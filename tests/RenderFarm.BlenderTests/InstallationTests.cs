@@ -1,6 +1,3 @@
-using RenderFarm.Testing;
-using Xunit.Abstractions;
-
 namespace RenderFarm.BlenderTests;
 
 /// <summary>

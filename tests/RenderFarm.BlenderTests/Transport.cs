@@ -1,5 +1,3 @@
-using RenderFarm.Testing;
-
 namespace RenderFarm.BlenderTests;
 
 /// <summary>How a test points the add-on at the server: native gRPC (grpcio) or gRPC-Web (standard library).</summary>

@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Grpc.Net.Client;
 using RenderFarm.Contracts.V1;
-using RenderFarm.Testing;
-using Xunit.Abstractions;
 
 namespace RenderFarm.DeployTests;
 
@@ -67,10 +65,7 @@ public partial class DockerTests(ITestOutputHelper output)
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}") };
             Assert.Equal("Healthy", await http.GetStringAsync("/readyz"));
             using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
-            await new Reporter.ReporterClient(channel).ReportAsync(new ReportRequest
-            {
-                Host = "image-node", Instance = "0", SessionId = "s", Sequence = 1, State = RenderState.Rendering,
-            });
+            await new Reporter.ReporterClient(channel).ReportAsync(Farm.Report("image-node", rendering: true));
             var scrape = Exposition.Parse(await http.GetStringAsync("/metrics"));
             Assert.Equal(1, scrape.Instance("Blender_Render", "image-node", "0"));
             Assert.False(server.HasExited);

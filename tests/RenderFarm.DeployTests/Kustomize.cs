@@ -1,5 +1,3 @@
-using RenderFarm.Testing;
-
 namespace RenderFarm.DeployTests;
 
 /// <summary>Runs <c>kubectl kustomize</c>, the kustomize users apply with.</summary>

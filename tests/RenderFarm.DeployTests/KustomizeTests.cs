@@ -121,6 +121,27 @@ public class KustomizeTests
     }
 
     [Fact]
+    public async Task Prometheus_rule_object_is_what_its_script_writes_from_the_rules_file()
+    {
+        var component = Repository.Deploy("k8s", "components", "prometheus-operator");
+        var scratch = Directory.CreateTempSubdirectory("renderfarm-prometheusrule-");
+        try
+        {
+            var written = Path.Combine(scratch.FullName, "server-prometheusrule.yaml");
+            var (exitCode, output) = await Tools.RunAsync("bash", [Path.Combine(component, "server-prometheusrule.sh"), written]);
+
+            Assert.True(exitCode == 0, output);
+            Assert.True(File.ReadAllBytes(written).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(component, "server-prometheusrule.yaml"))),
+                "server-prometheusrule.yaml is not what its script writes from deploy/prometheus/rules/renderfarm-alerts.yml: "
+                + "run bash deploy/k8s/components/prometheus-operator/server-prometheusrule.sh");
+        }
+        finally
+        {
+            scratch.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Grafana_component_ships_the_dashboard_file_for_the_sidecar()
     {
         var objects = await KubernetesObjects.BuildAsync("base+grafana");

@@ -9,13 +9,17 @@ namespace RenderFarm.DeployTests;
 // misspelt or misplaced fields the same way it does for the built-in kinds.
 #pragma warning disable CA1002, CA2227 // Plain data models, shaped like the API.
 
-public sealed class V1ServiceMonitor : IKubernetesObject<V1ObjectMeta>
+/// <summary>What every custom resource has: its kind, its metadata and a spec.</summary>
+public abstract class CustomResource<TSpec> : IKubernetesObject<V1ObjectMeta>
+    where TSpec : new()
 {
     [JsonPropertyName("apiVersion")] public string ApiVersion { get; set; } = "";
     [JsonPropertyName("kind")] public string Kind { get; set; } = "";
     [JsonPropertyName("metadata")] public V1ObjectMeta Metadata { get; set; } = new();
-    [JsonPropertyName("spec")] public ServiceMonitorSpec Spec { get; set; } = new();
+    [JsonPropertyName("spec")] public TSpec Spec { get; set; } = new();
 }
+
+public sealed class V1ServiceMonitor : CustomResource<ServiceMonitorSpec>;
 
 public sealed class ServiceMonitorSpec
 {
@@ -41,13 +45,7 @@ public sealed class ServiceMonitorEndpoint
     [JsonPropertyName("honorLabels")] public bool? HonorLabels { get; set; }
 }
 
-public sealed class V1PrometheusRule : IKubernetesObject<V1ObjectMeta>
-{
-    [JsonPropertyName("apiVersion")] public string ApiVersion { get; set; } = "";
-    [JsonPropertyName("kind")] public string Kind { get; set; } = "";
-    [JsonPropertyName("metadata")] public V1ObjectMeta Metadata { get; set; } = new();
-    [JsonPropertyName("spec")] public PrometheusRuleSpec Spec { get; set; } = new();
-}
+public sealed class V1PrometheusRule : CustomResource<PrometheusRuleSpec>;
 
 public sealed class PrometheusRuleSpec
 {

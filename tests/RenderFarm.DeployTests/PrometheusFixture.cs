@@ -4,7 +4,6 @@ using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Grpc.Net.Client;
 using RenderFarm.Contracts.V1;
-using RenderFarm.Testing;
 
 namespace RenderFarm.DeployTests;
 
@@ -110,14 +109,12 @@ public sealed class PrometheusFixture : IAsyncLifetime, IDisposable
         foreach (var (host, instance, rendering, replicas) in Reporters)
         {
             var frames = rendering ? sequence : 0;
-            var report = new ReportRequest
-            {
-                Host = host, Instance = instance, SessionId = "deploy-session", Sequence = sequence,
-                State = rendering ? RenderState.Rendering : RenderState.Idle,
-                BlenderVersion = "3.4.1", AddonVersion = "1.0.0", Engine = "CYCLES", CurrentFrame = (int)frames,
-                FramesRendered = frames, RenderSeconds = 2.5 * frames, LastFrameSeconds = 2.5,
-                ProcessCpuSeconds = 0.4 * sequence, ResidentMemoryBytes = 500_000_000,
-            };
+            var report = Farm.Report(host, instance, sequence, "deploy-session", rendering, frame: (int)frames);
+            report.FramesRendered = frames;
+            report.RenderSeconds = 2.5 * frames;
+            report.LastFrameSeconds = 2.5;
+            report.ProcessCpuSeconds = 0.4 * sequence;
+            report.ResidentMemoryBytes = 500_000_000;
             foreach (var replica in replicas)
             {
                 await new Reporter.ReporterClient(_channels[replica]).ReportAsync(report);

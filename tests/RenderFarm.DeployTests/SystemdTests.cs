@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using RenderFarm.Testing;
-using Xunit.Abstractions;
 
 namespace RenderFarm.DeployTests;
 

@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using RenderFarm.Testing;
-using Xunit.Abstractions;
 
 namespace RenderFarm.IntegrationTests;
 
@@ -22,54 +20,31 @@ public class ConfigurationTests(ITestOutputHelper output)
     [InlineData("RenderFarm:Token", "secret", "RenderFarm:Token is not a setting; did you mean RenderFarm:Tokens? (in the environment: RenderFarm__Tokens)")]
     public async Task Bad_setting_stops_the_server_with_one_line_naming_the_key(string key, string value, string expected)
     {
-        var (exitCode, text) = await ServerProcess.RunToExitAsync(new Dictionary<string, string>
-        {
-            ["RenderFarm:GrpcPort"] = "0",
-            ["RenderFarm:HttpPort"] = "0",
-            [key] = value,
-        });
+        var (exitCode, text) = await ServerProcess.RunToExitAsync(new Dictionary<string, string> { [key] = value });
 
         AssertOneLine(ExConfig, expected, exitCode, text);
     }
 
-    [Fact]
-    public async Task A_plain_value_for_the_token_list_is_refused_rather_than_leaving_authentication_off()
+    [Theory]
+    // A plain value for the token list is refused rather than leaving authentication off.
+    [InlineData("RenderFarm__Tokens", "s3cr3t", "RenderFarm:Tokens is a list: give each item its index, RenderFarm:Tokens:0 (in the environment: RenderFarm__Tokens__0).")]
+    [InlineData("RenderFarm__HeartbeatIntervall", "00:00:02", "RenderFarm:HeartbeatIntervall is not a setting; did you mean RenderFarm:HeartbeatInterval? (in the environment: RenderFarm__HeartbeatInterval)")]
+    public async Task Bad_environment_variable_stops_the_server_with_one_line_naming_the_key_but_not_the_value(string variable, string value, string expected)
     {
-        var (exitCode, text) = await ServerProcess.RunToExitAsync(
-            new Dictionary<string, string> { ["RenderFarm:GrpcPort"] = "0", ["RenderFarm:HttpPort"] = "0" },
-            new Dictionary<string, string> { ["RenderFarm__Tokens"] = "s3cr3t" });
+        var (exitCode, text) = await ServerProcess.RunToExitAsync(environment: new Dictionary<string, string> { [variable] = value });
 
-        AssertOneLine(ExConfig,
-            "RenderFarm:Tokens is a list: give each item its index, RenderFarm:Tokens:0 (in the environment: RenderFarm__Tokens__0).",
-            exitCode, text);
-        Assert.DoesNotContain("s3cr3t", text, StringComparison.Ordinal);
+        AssertOneLine(ExConfig, expected, exitCode, text);
+        Assert.DoesNotContain(value, text, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Listen_address_this_machine_does_not_have_is_one_line_naming_the_key()
     {
         // 192.0.2.1 (TEST-NET-1) is on no interface here: the bind fails locally, nothing is sent anywhere.
-        var (exitCode, text) = await ServerProcess.RunToExitAsync(new Dictionary<string, string>
-        {
-            ["RenderFarm:GrpcPort"] = "0",
-            ["RenderFarm:HttpPort"] = "0",
-            ["RenderFarm:ListenAddress"] = "192.0.2.1",
-        });
+        var (exitCode, text) = await ServerProcess.RunToExitAsync(new Dictionary<string, string> { ["RenderFarm:ListenAddress"] = "192.0.2.1" });
 
         AssertOneLine(ExConfig, "cannot listen on 192.0.2.1", exitCode, text);
         Assert.Contains("RenderFarm:ListenAddress must be an address of this machine", text, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Misspelt_key_in_the_environment_is_named_with_the_nearest_setting()
-    {
-        var (exitCode, text) = await ServerProcess.RunToExitAsync(
-            new Dictionary<string, string> { ["RenderFarm:GrpcPort"] = "0", ["RenderFarm:HttpPort"] = "0" },
-            new Dictionary<string, string> { ["RenderFarm__HeartbeatIntervall"] = "00:00:02" });
-
-        AssertOneLine(ExConfig,
-            "RenderFarm:HeartbeatIntervall is not a setting; did you mean RenderFarm:HeartbeatInterval? (in the environment: RenderFarm__HeartbeatInterval)",
-            exitCode, text);
     }
 
     [Fact]
@@ -77,8 +52,6 @@ public class ConfigurationTests(ITestOutputHelper output)
     {
         var (exitCode, text) = await ServerProcess.RunToExitAsync(new Dictionary<string, string>
         {
-            ["RenderFarm:GrpcPort"] = "0",
-            ["RenderFarm:HttpPort"] = "0",
             ["RenderFarm:InstanceTtl"] = "30s",
             ["RenderFarm:HeartbeatInterval"] = "5s",
         });
@@ -99,12 +72,7 @@ public class ConfigurationTests(ITestOutputHelper output)
         taken.Listen();
         var port = ((IPEndPoint)taken.LocalEndPoint!).Port;
 
-        var (exitCode, text) = await ServerProcess.RunToExitAsync(new Dictionary<string, string>
-        {
-            ["RenderFarm:GrpcPort"] = "0",
-            ["RenderFarm:HttpPort"] = "0",
-            [key] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
+        var (exitCode, text) = await ServerProcess.RunToExitAsync(new Dictionary<string, string> { [key] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) });
 
         AssertOneLine(ExTempFail, $"{key}: port {port} is already in use", exitCode, text);
     }
@@ -122,12 +90,7 @@ public class ConfigurationTests(ITestOutputHelper output)
                 (notACertificate, $"Kestrel:Certificates:Default:Path: cannot use '{notACertificate}' for TLS:"),
             })
             {
-                var (exitCode, text) = await ServerProcess.RunToExitAsync(new Dictionary<string, string>
-                {
-                    ["RenderFarm:GrpcPort"] = "0",
-                    ["RenderFarm:HttpPort"] = "0",
-                    ["Kestrel:Certificates:Default:Path"] = path,
-                });
+                var (exitCode, text) = await ServerProcess.RunToExitAsync(new Dictionary<string, string> { ["Kestrel:Certificates:Default:Path"] = path });
 
                 AssertOneLine(ExConfig, expected, exitCode, text);
             }

@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Google.Protobuf.Reflection;
 using Grpc.Core;
 using RenderFarm.Contracts.V1;
-using RenderFarm.Testing;
 
 namespace RenderFarm.IntegrationTests;
 

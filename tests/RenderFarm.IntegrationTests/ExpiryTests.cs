@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using RenderFarm.Testing;
-using Xunit.Abstractions;
 
 namespace RenderFarm.IntegrationTests;
 
@@ -11,12 +9,7 @@ public class ExpiryTests(ITestOutputHelper output)
     [Fact]
     public async Task Instance_that_stops_reporting_is_gone_from_metrics_within_ttl_plus_one_second()
     {
-        await using var server = await ServerProcess.StartAsync(new Dictionary<string, string>
-        {
-            ["RenderFarm:InstanceTtl"] = "00:00:02",
-            ["RenderFarm:HeartbeatInterval"] = "00:00:01",
-        }, output);
-        using var farm = new Farm(server);
+        await using var farm = await Farm.StartAsync(output, ("RenderFarm:InstanceTtl", "00:00:02"), ("RenderFarm:HeartbeatInterval", "00:00:01"));
 
         await farm.Native.ReportAsync(Farm.Report("expiring-node", rendering: true));
         var lastReport = Stopwatch.StartNew();
@@ -39,13 +32,8 @@ public class ExpiryTests(ITestOutputHelper output)
     [Fact]
     public async Task Heartbeats_keep_an_instance_past_its_ttl()
     {
-        await using var server = await ServerProcess.StartAsync(new Dictionary<string, string>
-        {
-            // Generous against a loaded machine: reports every 0.3 s, expiry after 2 s of silence.
-            ["RenderFarm:InstanceTtl"] = "00:00:02",
-            ["RenderFarm:HeartbeatInterval"] = "00:00:00.5",
-        }, output);
-        using var farm = new Farm(server);
+        // Generous against a loaded machine: reports every 0.3 s, expiry after 2 s of silence.
+        await using var farm = await Farm.StartAsync(output, ("RenderFarm:InstanceTtl", "00:00:02"), ("RenderFarm:HeartbeatInterval", "00:00:00.5"));
 
         var alive = Stopwatch.StartNew();
         for (ulong sequence = 1; alive.Elapsed < TimeSpan.FromSeconds(4); sequence++)

@@ -2,8 +2,6 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 using Grpc.Core;
-using RenderFarm.Testing;
-using Xunit.Abstractions;
 
 namespace RenderFarm.IntegrationTests;
 
@@ -37,11 +35,10 @@ public class FramingTests(ITestOutputHelper output)
     [Fact]
     public async Task Every_malformed_frame_gets_an_error_status_on_every_service_and_transport()
     {
-        await using var server = await ServerProcess.StartAsync(output: output);
-        using var farm = new Farm(server);
-        using var grpcPort = new HttpClient { BaseAddress = server.GrpcAddress };
+        await using var farm = await Farm.StartAsync(output);
+        using var grpcPort = new HttpClient { BaseAddress = farm.Server.GrpcAddress };
         var wrong = new List<string>();
-        var linesAtStart = server.Log.Count;
+        var linesAtStart = farm.Server.Log.Count;
 
         foreach (var (name, expected) in BadBodies.Select(row => ((string)row[0], (string)row[1])))
         {
@@ -59,15 +56,14 @@ public class FramingTests(ITestOutputHelper output)
         }
 
         Assert.Empty(wrong);
-        Assert.DoesNotContain(server.Log.Skip(linesAtStart), IsAboveDebug);
+        Assert.DoesNotContain(farm.Server.Log.Skip(linesAtStart), IsAboveDebug);
     }
 
     [Fact]
     public async Task Well_framed_report_is_applied_over_every_transport_after_the_check()
     {
-        await using var server = await ServerProcess.StartAsync(output: output);
-        using var farm = new Farm(server);
-        using var grpcPort = new HttpClient { BaseAddress = server.GrpcAddress };
+        await using var farm = await Farm.StartAsync(output);
+        using var grpcPort = new HttpClient { BaseAddress = farm.Server.GrpcAddress };
 
         foreach (var contentType in ContentTypes)
         {
@@ -82,8 +78,7 @@ public class FramingTests(ITestOutputHelper output)
     [Fact]
     public async Task A_text_mode_call_is_answered_in_text_mode_after_the_check()
     {
-        await using var server = await ServerProcess.StartAsync(output: output);
-        using var farm = new Farm(server);
+        await using var farm = await Farm.StartAsync(output);
         var report = Farm.Report("text-mode");
         var body = Convert.ToBase64String(RawGrpc.Frame(Google.Protobuf.MessageExtensions.ToByteArray(report)));
         using var request = new HttpRequestMessage(HttpMethod.Post, "/renderfarm.v1.Reporter/Report")
@@ -124,8 +119,7 @@ public class FramingTests(ITestOutputHelper output)
     [Fact]
     public async Task Base64_that_is_not_base64_gets_invalid_argument()
     {
-        await using var server = await ServerProcess.StartAsync(output: output);
-        using var farm = new Farm(server);
+        await using var farm = await Farm.StartAsync(output);
 
         foreach (var path in Paths)
         {
@@ -133,15 +127,14 @@ public class FramingTests(ITestOutputHelper output)
             Assert.Equal("3", status);
         }
 
-        Assert.DoesNotContain(server.Log, IsErrorOrWarning);
+        Assert.DoesNotContain(farm.Server.Log, IsErrorOrWarning);
     }
 
     [Fact]
     public async Task Compressed_flag_on_data_that_is_not_compressed_gets_an_error_status()
     {
-        await using var server = await ServerProcess.StartAsync(output: output);
-        using var farm = new Farm(server);
-        using var grpcPort = new HttpClient { BaseAddress = server.GrpcAddress };
+        await using var farm = await Farm.StartAsync(output);
+        using var grpcPort = new HttpClient { BaseAddress = farm.Server.GrpcAddress };
         var gzip = new Dictionary<string, string> { ["grpc-encoding"] = "gzip" };
 
         foreach (var path in Paths)
@@ -152,15 +145,14 @@ public class FramingTests(ITestOutputHelper output)
             Assert.Contains(web, RefusedCompression);
         }
 
-        Assert.DoesNotContain(server.Log, IsErrorOrWarning);
+        Assert.DoesNotContain(farm.Server.Log, IsErrorOrWarning);
     }
 
     [Fact]
     public async Task Body_stalled_below_the_minimum_rate_is_cancelled_without_an_error_line()
     {
-        await using var server = await ServerProcess.StartAsync(output: output);
-        using var farm = new Farm(server);
-        using var grpcPort = new HttpClient { BaseAddress = server.GrpcAddress, Timeout = TimeSpan.FromSeconds(30) };
+        await using var farm = await Farm.StartAsync(output);
+        using var grpcPort = new HttpClient { BaseAddress = farm.Server.GrpcAddress, Timeout = TimeSpan.FromSeconds(30) };
 
         // Kestrel's minimum request body rate has a 5 s grace period: the stall outlasts it.
         foreach (var (client, contentType) in new[] { (grpcPort, "application/grpc"), (farm.Http, "application/grpc-web") })
@@ -175,20 +167,19 @@ public class FramingTests(ITestOutputHelper output)
             }
         }
 
-        Assert.False(server.HasExited);
-        Assert.DoesNotContain(server.Log, IsErrorOrWarning);
+        Assert.False(farm.Server.HasExited);
+        Assert.DoesNotContain(farm.Server.Log, IsErrorOrWarning);
         Assert.True((await farm.Native.ReportAsync(Farm.Report("after-stall"))).Applied);
     }
 
     [Fact]
     public async Task Flood_of_malformed_frames_leaves_the_log_free_of_error_lines()
     {
-        await using var server = await ServerProcess.StartAsync(output: output);
-        using var farm = new Farm(server);
-        using var grpcPort = new HttpClient { BaseAddress = server.GrpcAddress };
+        await using var farm = await Farm.StartAsync(output);
+        using var grpcPort = new HttpClient { BaseAddress = farm.Server.GrpcAddress };
         var names = BadBodies.Select(row => (string)row[0]).ToArray();
-        var linesBefore = server.Log.Count;
-        server.SetOutput(null); // the flood would drown the test output; the lines are still counted
+        var linesBefore = farm.Server.Log.Count;
+        farm.Server.SetOutput(null); // the flood would drown the test output; the lines are still counted
 
         var statuses = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
         await Parallel.ForAsync(0, FloodFrames, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
@@ -209,7 +200,7 @@ public class FramingTests(ITestOutputHelper output)
 
         // Let the server write whatever the flood made it write.
         await Task.Delay(500);
-        var lines = server.Log.Skip(linesBefore).ToList();
+        var lines = farm.Server.Log.Skip(linesBefore).ToList();
         output.WriteLine($"{FloodFrames} malformed frames: {lines.Count} log lines, {lines.Count(IsErrorOrWarning)} at Warning or above; statuses "
             + string.Join(", ", statuses.OrderBy(p => p.Key).Select(p => $"{p.Key}: {p.Value}")));
         Assert.Empty(lines.Where(IsErrorOrWarning).Take(3));

@@ -5,8 +5,6 @@ using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
 using RenderFarm.Contracts.V1;
-using RenderFarm.Testing;
-using Xunit.Abstractions;
 
 namespace RenderFarm.IntegrationTests;
 
@@ -28,13 +26,9 @@ public partial class FuzzTests(ITestOutputHelper output)
     [Fact]
     public async Task Server_survives_random_and_mutated_requests_and_keeps_a_valid_exposition()
     {
-        await using var server = await ServerProcess.StartAsync(new Dictionary<string, string>
-        {
-            ["RenderFarm:MaxInstances"] = MaxInstances.ToString(CultureInfo.InvariantCulture),
-        }, output);
-        using var farm = new Farm(server);
-        using var native = GrpcChannel.ForAddress(server.GrpcAddress);
-        using var grpcPort = new HttpClient { BaseAddress = server.GrpcAddress, Timeout = TimeSpan.FromSeconds(10) };
+        await using var farm = await Farm.StartAsync(output, ("RenderFarm:MaxInstances", MaxInstances.ToString(CultureInfo.InvariantCulture)));
+        using var native = GrpcChannel.ForAddress(farm.Server.GrpcAddress);
+        using var grpcPort = new HttpClient { BaseAddress = farm.Server.GrpcAddress, Timeout = TimeSpan.FromSeconds(10) };
         var raw = new RawGrpc(native);
         var random = new Random(20261125);
         var statuses = new Dictionary<string, int>();
@@ -82,12 +76,12 @@ public partial class FuzzTests(ITestOutputHelper output)
         output.WriteLine($"{sent} fuzzed requests in {Duration.TotalSeconds} s: " +
             string.Join(", ", statuses.OrderByDescending(p => p.Value).Select(p => $"{p.Key} {p.Value}")));
 
-        Assert.False(server.HasExited);
+        Assert.False(farm.Server.HasExited);
         Assert.True(sent > 50, $"only {sent} requests sent");
         // An unparsable message or a broken frame is the caller's error, named as such, and costs the log nothing.
         Assert.DoesNotContain("Unknown", statuses.Keys);
         Assert.DoesNotContain(statuses.Keys, s => s.EndsWith(" 2", StringComparison.Ordinal) || s.EndsWith("missing", StringComparison.Ordinal));
-        Assert.DoesNotContain(server.Log, line => line.StartsWith("fail:", StringComparison.Ordinal)
+        Assert.DoesNotContain(farm.Server.Log, line => line.StartsWith("fail:", StringComparison.Ordinal)
             || line.StartsWith("crit:", StringComparison.Ordinal) || line.StartsWith("warn:", StringComparison.Ordinal));
         Assert.Equal(MaxInstances, distinct + (await farm.ScrapeAsync()).Series("Blender_Render").Count(s => s.Label("host") != "flood"));
 
@@ -107,7 +101,7 @@ public partial class FuzzTests(ITestOutputHelper output)
         output.WriteLine($"server working set after fuzzing: {workingSet / 1048576:F0} MiB");
         Assert.True(workingSet < 400 * 1048576.0, $"working set {workingSet / 1048576:F0} MiB");
         // Full, yet the instances it holds keep reporting.
-        Assert.True((await farm.Native.ReportAsync(Farm.Report("flood", instance: "i0", sequence: 2, rendering: true))).Applied);
+        Assert.True((await farm.Native.ReportAsync(Farm.Report("flood", instance: "i0", rendering: true))).Applied);
         Assert.Equal(1, (await farm.ScrapeAsync()).Instance("Blender_Render", "flood", "i0"));
     }
 

@@ -2,8 +2,6 @@ using System.Diagnostics;
 using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
-using RenderFarm.Testing;
-using Xunit.Abstractions;
 
 namespace RenderFarm.IntegrationTests;
 

@@ -1,6 +1,4 @@
 using Grpc.Core;
-using RenderFarm.Testing;
-using Xunit.Abstractions;
 
 namespace RenderFarm.IntegrationTests;
 
@@ -9,17 +7,13 @@ public class LimitTests(ITestOutputHelper output)
     [Fact]
     public async Task New_instance_beyond_max_instances_is_refused_while_known_ones_keep_reporting()
     {
-        await using var server = await ServerProcess.StartAsync(new Dictionary<string, string>
-        {
-            ["RenderFarm:MaxInstances"] = "2",
-        }, output);
-        using var farm = new Farm(server);
+        await using var farm = await Farm.StartAsync(output, ("RenderFarm:MaxInstances", "2"));
         await farm.Native.ReportAsync(Farm.Report("full-node", instance: "0"));
         await farm.Native.ReportAsync(Farm.Report("full-node", instance: "1"));
 
         var error = await Assert.ThrowsAsync<RpcException>(() =>
             farm.Native.ReportAsync(Farm.Report("full-node", instance: "2")).ResponseAsync);
-        var known = await farm.Native.ReportAsync(Farm.Report("full-node", instance: "1", sequence: 2, rendering: true));
+        var known = await farm.Native.ReportAsync(Farm.Report("full-node", instance: "1", rendering: true));
 
         Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
         Assert.Contains("MaxInstances", error.Status.Detail);

@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using RenderFarm.Testing;
-using Xunit.Abstractions;
 
 namespace RenderFarm.IntegrationTests;
 
@@ -11,27 +9,19 @@ public class ListenTests(ITestOutputHelper output)
     [Fact]
     public async Task Listen_address_binds_both_ports_to_that_address_only()
     {
-        await using var server = await ServerProcess.StartAsync(new Dictionary<string, string>
-        {
-            ["RenderFarm:ListenAddress"] = "127.0.0.1",
-        }, output);
-        using var farm = new Farm(server);
+        await using var farm = await Farm.StartAsync(output, ("RenderFarm:ListenAddress", "127.0.0.1"));
 
         Assert.True((await farm.Native.ReportAsync(Farm.Report("bound"))).Applied);
         Assert.NotNull((await farm.ScrapeAsync()).Instance("Blender_Render", "bound", "0"));
-        Assert.Contains(server.Log, line => line.Contains($"Now listening on: http://127.0.0.1:{server.GrpcPort}", StringComparison.Ordinal));
-        Assert.Contains(server.Log, line => line.Contains($"Now listening on: http://127.0.0.1:{server.HttpPort}", StringComparison.Ordinal));
-        Assert.DoesNotContain(server.Log, line => line.Contains("Now listening on: http://[::]", StringComparison.Ordinal));
+        Assert.Contains(farm.Server.Log, line => line.Contains($"Now listening on: http://127.0.0.1:{farm.Server.GrpcPort}", StringComparison.Ordinal));
+        Assert.Contains(farm.Server.Log, line => line.Contains($"Now listening on: http://127.0.0.1:{farm.Server.HttpPort}", StringComparison.Ordinal));
+        Assert.DoesNotContain(farm.Server.Log, line => line.Contains("Now listening on: http://[::]", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task With_allowed_hosts_set_a_foreign_host_header_is_refused_before_any_write()
     {
-        await using var server = await ServerProcess.StartAsync(new Dictionary<string, string>
-        {
-            ["AllowedHosts"] = "renderfarm;127.0.0.1",
-        }, output);
-        using var farm = new Farm(server);
+        await using var farm = await Farm.StartAsync(output, ("AllowedHosts", "renderfarm;127.0.0.1"));
 
         // What a DNS-rebinding page sends: the server's address, the attacker's host name.
         using var request = new HttpRequestMessage(HttpMethod.Post, "/renderfarm.v1.Reporter/Report")
@@ -51,18 +41,14 @@ public class ListenTests(ITestOutputHelper output)
     public async Task Beyond_the_connection_cap_new_connections_are_closed_without_a_log_line_each()
     {
         // MaxInstances 1: the cap is 1 + 1000 connections over both ports.
-        await using var server = await ServerProcess.StartAsync(new Dictionary<string, string>
-        {
-            ["RenderFarm:MaxInstances"] = "1",
-        }, output);
-        using var farm = new Farm(server);
+        await using var farm = await Farm.StartAsync(output, ("RenderFarm:MaxInstances", "1"));
         var held = new List<TcpClient>();
         try
         {
             for (var i = 0; i < 1100; i++)
             {
                 var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, server.HttpPort);
+                await client.ConnectAsync(IPAddress.Loopback, farm.Server.HttpPort);
                 held.Add(client);
             }
 
@@ -92,7 +78,7 @@ public class ListenTests(ITestOutputHelper output)
             held.ForEach(client => client.Dispose());
         }
 
-        Assert.DoesNotContain(server.Log, line => line.StartsWith("warn:", StringComparison.Ordinal) || line.StartsWith("fail:", StringComparison.Ordinal));
+        Assert.DoesNotContain(farm.Server.Log, line => line.StartsWith("warn:", StringComparison.Ordinal) || line.StartsWith("fail:", StringComparison.Ordinal));
         Assert.Equal("Healthy", await PollHealthyAsync(farm));
     }
 

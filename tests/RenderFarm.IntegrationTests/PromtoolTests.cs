@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using RenderFarm.Testing;
 
 namespace RenderFarm.IntegrationTests;
 

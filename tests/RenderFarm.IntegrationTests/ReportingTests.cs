@@ -6,10 +6,13 @@ public class ReportingTests(ServerFixture fixture) : IClassFixture<ServerFixture
 {
     private readonly Farm _farm = fixture.Farm;
 
-    [Fact]
-    public async Task Report_over_native_grpc_appears_in_metrics()
+    [Theory]
+    [InlineData("native")]
+    [InlineData("grpc-web")]
+    public async Task Report_over_each_transport_appears_in_metrics(string transport)
     {
-        var report = Farm.Report("native-node", rendering: true);
+        var host = $"{transport}-node";
+        var report = Farm.Report(host, instance: "3", rendering: true);
         report.CurrentFrame = 17;
         report.FramesRendered = 16;
         report.RenderSeconds = 40.5;
@@ -17,35 +20,21 @@ public class ReportingTests(ServerFixture fixture) : IClassFixture<ServerFixture
         report.ProcessCpuSeconds = 81.25;
         report.ResidentMemoryBytes = 734_003_200;
 
-        var reply = await _farm.Native.ReportAsync(report);
+        var reply = await (transport == "native" ? _farm.Native : _farm.GrpcWeb).ReportAsync(report);
 
         Assert.True(reply.Applied);
         var scrape = await _farm.ScrapeAsync();
-        Assert.Equal(1, scrape.Instance("Blender_Render", "native-node", "0"));
-        Assert.Equal(17, scrape.Instance("blender_current_frame", "native-node", "0"));
-        Assert.Equal(16, scrape.Instance("blender_frames_rendered_total", "native-node", "0"));
-        Assert.Equal(40.5, scrape.Instance("blender_render_seconds_total", "native-node", "0"));
-        Assert.Equal(2.5, scrape.Instance("blender_last_frame_seconds", "native-node", "0"));
-        Assert.Equal(81.25, scrape.Instance("blender_process_cpu_seconds_total", "native-node", "0"));
-        Assert.Equal(734_003_200, scrape.Instance("blender_process_resident_memory_bytes", "native-node", "0"));
-        var info = Assert.Single(scrape.Series("blender_instance_info", ("host", "native-node")));
+        (string Family, double Value)[] expected =
+        [
+            ("Blender_Render", 1), ("blender_current_frame", 17), ("blender_frames_rendered_total", 16),
+            ("blender_render_seconds_total", 40.5), ("blender_last_frame_seconds", 2.5),
+            ("blender_process_cpu_seconds_total", 81.25), ("blender_process_resident_memory_bytes", 734_003_200),
+        ];
+        Assert.All(expected, e => Assert.Equal(e.Value, scrape.Instance(e.Family, host, "3")));
+        var info = Assert.Single(scrape.Series("blender_instance_info", ("host", host)));
         Assert.Equal("CYCLES", info.Label("engine"));
-        var lastSeen = scrape.Instance("blender_instance_last_seen_timestamp_seconds", "native-node", "0")!.Value;
+        var lastSeen = scrape.Instance("blender_instance_last_seen_timestamp_seconds", host, "3")!.Value;
         Assert.InRange(lastSeen, DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 60, DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1);
-    }
-
-    [Fact]
-    public async Task Report_over_grpc_web_appears_in_metrics()
-    {
-        var report = Farm.Report("web-node", instance: "3", rendering: true);
-        report.CurrentFrame = 5;
-
-        var reply = await _farm.GrpcWeb.ReportAsync(report);
-
-        Assert.True(reply.Applied);
-        var scrape = await _farm.ScrapeAsync();
-        Assert.Equal(1, scrape.Instance("Blender_Render", "web-node", "3"));
-        Assert.Equal(5, scrape.Instance("blender_current_frame", "web-node", "3"));
     }
 
     [Fact]
@@ -92,6 +81,20 @@ public class ReportingTests(ServerFixture fixture) : IClassFixture<ServerFixture
         Assert.True(reply.Applied);
         var scrape = await _farm.ScrapeAsync();
         Assert.Equal(0, scrape.Instance("blender_frames_rendered_total", "restart-node", "0"));
+    }
+
+    [Fact]
+    public async Task Late_report_from_a_replaced_blender_does_not_replace_its_successor()
+    {
+        await _farm.Native.ReportAsync(Farm.Report("restarted", sequence: 100, session: "first-process"));
+        await _farm.Native.ReportAsync(Farm.Report("restarted", sequence: 1, session: "second-process", rendering: true));
+
+        var late = await _farm.GrpcWeb.ReportAsync(Farm.Report("restarted", sequence: 101, session: "first-process"));
+        var signOff = await _farm.Native.SignOffAsync(new SignOffRequest { Host = "restarted", Instance = "0", SessionId = "first-process" });
+
+        Assert.False(late.Applied);
+        Assert.False(signOff.Removed);
+        Assert.Equal(1, (await _farm.ScrapeAsync()).Instance("Blender_Render", "restarted", "0"));
     }
 
     [Fact]

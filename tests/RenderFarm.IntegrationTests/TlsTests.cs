@@ -1,8 +1,6 @@
 using Grpc.Net.Client;
 using Grpc.Net.Client.Web;
 using RenderFarm.Contracts.V1;
-using RenderFarm.Testing;
-using Xunit.Abstractions;
 
 namespace RenderFarm.IntegrationTests;
 

@@ -1,6 +1,3 @@
-using RenderFarm.Testing;
-using Xunit.Abstractions;
-
 namespace RenderFarm.IntegrationTests;
 
 /// <summary>
@@ -15,15 +12,14 @@ public class WorkingDirectoryTests(ITestOutputHelper output)
     [MemberData(nameof(Folders))]
     public async Task Started_from_any_folder_the_server_logs_nothing_per_request_and_watches_nothing(string folder)
     {
-        await using var server = await ServerProcess.StartAsync(output: output, workingDirectory: folder);
-        using var farm = new Farm(server);
+        await using var farm = new Farm(await ServerProcess.StartAsync(output: output, workingDirectory: folder));
 
         await farm.Native.ReportAsync(Farm.Report("node-wd"));
         var scrape = await farm.ScrapeAsync();
 
         Assert.NotNull(scrape.Instance("Blender_Render", "node-wd", "0"));
-        Assert.DoesNotContain(server.Log, line => line.Contains("Request starting", StringComparison.Ordinal));
-        Assert.Equal(0, InotifyWatches.Of(server.ProcessId));
+        Assert.DoesNotContain(farm.Server.Log, line => line.Contains("Request starting", StringComparison.Ordinal));
+        Assert.Equal(0, InotifyWatches.Of(farm.Server.ProcessId));
     }
 
     [Fact]

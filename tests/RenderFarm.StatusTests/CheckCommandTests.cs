@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using RenderFarm.Testing;
-using Xunit.Abstractions;
 
 namespace RenderFarm.StatusTests;
 
@@ -10,12 +8,12 @@ public class CheckCommandTests(ServerFixture fixture, ITestOutputHelper output) 
 {
     private const int Ok = 0, Warning = 1, Critical = 2, Unknown = 3;
 
-    private readonly StatusFarm _farm = fixture.Farm;
+    private readonly Farm _farm = fixture.Farm;
 
     [Fact]
     public async Task Reporting_instance_is_ok_with_performance_data()
     {
-        await _farm.SendAsync(StatusFarm.Report("check-ok", "0", rendering: true, frame: 42, job: (1, 250)));
+        await _farm.SendAsync(Farm.Report("check-ok", "0", rendering: true, frame: 42, job: (1, 250)));
 
         var (exit, line) = await CheckAsync("--host", "check-ok", "--instance", "0", "--expect", "rendering", "--max-age", "60s");
 
@@ -31,8 +29,8 @@ public class CheckCommandTests(ServerFixture fixture, ITestOutputHelper output) 
     [Fact]
     public async Task Whole_host_is_ok_when_one_of_its_instances_renders()
     {
-        await _farm.SendAsync(StatusFarm.Report("check-host", "0"));
-        await _farm.SendAsync(StatusFarm.Report("check-host", "1", rendering: true));
+        await _farm.SendAsync(Farm.Report("check-host", "0"));
+        await _farm.SendAsync(Farm.Report("check-host", "1", rendering: true));
 
         var (exit, line) = await CheckAsync("--host", "check-host", "--expect", "rendering");
 
@@ -43,7 +41,7 @@ public class CheckCommandTests(ServerFixture fixture, ITestOutputHelper output) 
     [Fact]
     public async Task Report_older_than_max_age_is_a_warning()
     {
-        await _farm.SendAsync(StatusFarm.Report("check-late"));
+        await _farm.SendAsync(Farm.Report("check-late"));
 
         // Poll with a deadline: the report ages past 500 ms while the server still keeps it (TTL 30 s).
         var (exit, line) = await CheckUntilAsync(Warning, TimeSpan.FromSeconds(10), "--host", "check-late", "--max-age", "500ms");
@@ -58,7 +56,7 @@ public class CheckCommandTests(ServerFixture fixture, ITestOutputHelper output) 
     public async Task Instance_in_the_other_state_is_critical(string expect, bool rendering, string message)
     {
         var host = $"check-state-{expect}";
-        await _farm.SendAsync(StatusFarm.Report(host, rendering: rendering));
+        await _farm.SendAsync(Farm.Report(host, rendering: rendering));
 
         var (exit, line) = await CheckAsync("--host", host, "--expect", expect);
 
@@ -78,7 +76,7 @@ public class CheckCommandTests(ServerFixture fixture, ITestOutputHelper output) 
     [Fact]
     public async Task Missing_instance_of_a_reporting_host_is_critical()
     {
-        await _farm.SendAsync(StatusFarm.Report("check-instance", "0"));
+        await _farm.SendAsync(Farm.Report("check-instance", "0"));
 
         var (exit, line) = await CheckAsync("--host", "check-instance", "--instance", "5");
 

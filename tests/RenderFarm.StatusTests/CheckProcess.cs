@@ -1,6 +1,3 @@
-using RenderFarm.Testing;
-using Xunit.Abstractions;
-
 namespace RenderFarm.StatusTests;
 
 /// <summary>Runs the check as monitoring does: the server's executable, its exit code and its output.</summary>

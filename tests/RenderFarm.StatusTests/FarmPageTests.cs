@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Microsoft.Playwright;
-using Xunit.Abstractions;
 
 namespace RenderFarm.StatusTests;
 
@@ -9,7 +8,7 @@ public class FarmPageTests(PageFixture fixture, ITestOutputHelper output) : ICla
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
 
-    private readonly StatusFarm _farm = fixture.Farm;
+    private readonly Farm _farm = fixture.Farm;
 
     [Fact]
     public async Task Report_sent_over_grpc_appears_in_the_table_without_a_reload()
@@ -31,7 +30,7 @@ public class FarmPageTests(PageFixture fixture, ITestOutputHelper output) : ICla
         var row = page.Locator("tr[data-host='page-new'][data-instance='0']");
         Assert.Equal(0, await row.CountAsync());
 
-        await _farm.SendAsync(StatusFarm.Report("page-new", "0", rendering: true, frame: 42, job: (1, 250)));
+        await _farm.SendAsync(Farm.Report("page-new", "0", rendering: true, frame: 42, job: (1, 250)));
 
         await Assertions.Expect(row).ToBeVisibleAsync(new() { Timeout = Ms(Deadline) });
         Assert.Equal("yes", await page.EvaluateAsync<string>("() => window.sameDocument"));
@@ -41,7 +40,7 @@ public class FarmPageTests(PageFixture fixture, ITestOutputHelper output) : ICla
         await Assertions.Expect(bar).ToHaveAttributeAsync("aria-valuenow", "16");
         await Assertions.Expect(bar).ToHaveAttributeAsync("aria-valuetext", "frame 42 of 1–250, 16%");
 
-        await _farm.SendAsync(StatusFarm.Report("page-new", "0", rendering: true, frame: 126, job: (1, 250)));
+        await _farm.SendAsync(Farm.Report("page-new", "0", rendering: true, frame: 126, job: (1, 250)));
 
         await Assertions.Expect(bar).ToHaveAttributeAsync("aria-valuenow", "50", new() { Timeout = Ms(Deadline) });
         await Assertions.Expect(row.Locator(".frame")).ToHaveTextAsync("126");
@@ -58,7 +57,7 @@ public class FarmPageTests(PageFixture fixture, ITestOutputHelper output) : ICla
         await OpenAsync(page);
         var row = page.Locator("tr[data-host='page-expiring']");
 
-        await _farm.SendAsync(StatusFarm.Report("page-expiring", rendering: true));
+        await _farm.SendAsync(Farm.Report("page-expiring", rendering: true));
         await Assertions.Expect(row).ToBeVisibleAsync(new() { Timeout = Ms(Deadline) });
         var shownAt = DateTime.UtcNow;
 
@@ -74,9 +73,9 @@ public class FarmPageTests(PageFixture fixture, ITestOutputHelper output) : ICla
         var page = await context.NewPageAsync();
         await OpenAsync(page);
         using var heartbeat = Heartbeat(
-            StatusFarm.Report("page-sort-a", rendering: true, frame: 30),
-            StatusFarm.Report("page-sort-b", frame: 10),
-            StatusFarm.Report("page-sort-c", rendering: true, frame: 20));
+            Farm.Report("page-sort-a", rendering: true, frame: 30),
+            Farm.Report("page-sort-b", frame: 10),
+            Farm.Report("page-sort-c", rendering: true, frame: 20));
         var rows = page.Locator("#rows tr[data-host^='page-sort-']");
         await Assertions.Expect(rows).ToHaveCountAsync(3, new() { Timeout = Ms(Deadline) });
 
@@ -108,8 +107,8 @@ public class FarmPageTests(PageFixture fixture, ITestOutputHelper output) : ICla
         await using var context = await NewContextAsync();
         var page = await context.NewPageAsync();
         using var heartbeat = Heartbeat(
-            StatusFarm.Report("page-a11y", "0", rendering: true, frame: 5, job: (1, 9)),
-            StatusFarm.Report("page-a11y", "1"));
+            Farm.Report("page-a11y", "0", rendering: true, frame: 5, job: (1, 9)),
+            Farm.Report("page-a11y", "1"));
         await OpenAsync(page);
         await Assertions.Expect(page.Locator("#rows tr[data-host='page-a11y']")).ToHaveCountAsync(2, new() { Timeout = Ms(Deadline) });
 
@@ -134,17 +133,17 @@ public class FarmPageTests(PageFixture fixture, ITestOutputHelper output) : ICla
             var host = $"node{n:00}";
             var rendering = n is not (3 or 7);
             var start = 1 + (n % 3 * 100);
-            var report = StatusFarm.Report(host, "0", rendering: rendering, frame: start + (n * 29 % 97), job: (start, start + 99));
+            var report = Farm.Report(host, "0", rendering: rendering, frame: start + (n * 29 % 97), job: (start, start + 99));
             report.BlendFile = files[n % files.Length];
             report.Engine = n % 4 == 0 ? "BLENDER_EEVEE" : "CYCLES";
             report.FramesRendered = (ulong)(n * 29 % 97);
             farm.Add(report);
         }
 
-        var second = StatusFarm.Report("node02", "1", rendering: true, frame: 1510, job: (1001, 1600));
+        var second = Farm.Report("node02", "1", rendering: true, frame: 1510, job: (1001, 1600));
         second.BlendFile = "/projects/shot040/crowd.blend";
         farm.Add(second);
-        farm.Add(StatusFarm.Report("node09", "0", frame: 1));
+        farm.Add(Farm.Report("node09", "0", frame: 1));
         using var heartbeat = Heartbeat([.. farm]);
 
         await using var context = await NewContextAsync();
@@ -185,7 +184,7 @@ public class FarmPageTests(PageFixture fixture, ITestOutputHelper output) : ICla
         private readonly CancellationTokenSource _stop = new();
         private readonly Task _loop;
 
-        public Heartbeats(StatusFarm farm, Contracts.V1.ReportRequest[] reports)
+        public Heartbeats(Farm farm, Contracts.V1.ReportRequest[] reports)
         {
             _loop = Task.Run(async () =>
             {
@@ -194,7 +193,7 @@ public class FarmPageTests(PageFixture fixture, ITestOutputHelper output) : ICla
                     foreach (var report in reports)
                     {
                         report.Sequence += 1_000_000;
-                        await farm.Reporter.ReportAsync(report);
+                        await farm.Native.ReportAsync(report);
                     }
 
                     await Task.Delay(500);

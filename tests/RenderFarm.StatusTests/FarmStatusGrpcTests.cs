@@ -5,7 +5,7 @@ namespace RenderFarm.StatusTests;
 
 public class FarmStatusGrpcTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
-    private readonly StatusFarm _farm = fixture.Farm;
+    private readonly Farm _farm = fixture.Farm;
 
     public static TheoryData<string> Transports => ["native", "grpc-web"];
 
@@ -14,9 +14,9 @@ public class FarmStatusGrpcTests(ServerFixture fixture) : IClassFixture<ServerFi
     public async Task List_filters_by_host_and_state(string transport)
     {
         var host = $"grpc-list-{transport}";
-        await _farm.SendAsync(StatusFarm.Report(host, "0", rendering: true, frame: 11, job: (1, 20)));
-        await _farm.SendAsync(StatusFarm.Report(host, "1"));
-        await _farm.SendAsync(StatusFarm.Report("grpc-list-other", "0", rendering: true));
+        await _farm.SendAsync(Farm.Report(host, "0", rendering: true, frame: 11, job: (1, 20)));
+        await _farm.SendAsync(Farm.Report(host, "1"));
+        await _farm.SendAsync(Farm.Report("grpc-list-other", "0", rendering: true));
 
         var all = await Client(transport).ListInstancesAsync(new ListInstancesRequest { Host = host });
         var rendering = await Client(transport).ListInstancesAsync(
@@ -37,7 +37,7 @@ public class FarmStatusGrpcTests(ServerFixture fixture) : IClassFixture<ServerFi
     public async Task Get_returns_one_instance(string transport)
     {
         var host = $"grpc-get-{transport}";
-        await _farm.SendAsync(StatusFarm.Report(host, "3", frame: 7));
+        await _farm.SendAsync(Farm.Report(host, "3", frame: 7));
 
         var instance = await Client(transport).GetInstanceAsync(new GetInstanceRequest { Host = host, Instance = "3" });
 

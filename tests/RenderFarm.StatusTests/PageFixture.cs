@@ -1,5 +1,4 @@
 using Microsoft.Playwright;
-using RenderFarm.Testing;
 
 namespace RenderFarm.StatusTests;
 
@@ -15,9 +14,7 @@ public sealed class PageFixture : IAsyncLifetime
 
     private IPlaywright? _playwright;
 
-    public ServerProcess Server { get; private set; } = null!;
-
-    public StatusFarm Farm { get; private set; } = null!;
+    public Farm Farm { get; private set; } = null!;
 
     public IBrowser Browser { get; private set; } = null!;
 
@@ -26,12 +23,7 @@ public sealed class PageFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Server = await ServerProcess.StartAsync(new Dictionary<string, string>
-        {
-            ["RenderFarm:InstanceTtl"] = "00:00:03",
-            ["RenderFarm:HeartbeatInterval"] = "00:00:01",
-        });
-        Farm = new StatusFarm(Server);
+        Farm = await Farm.StartAsync(null, ("RenderFarm:InstanceTtl", "00:00:03"), ("RenderFarm:HeartbeatInterval", "00:00:01"));
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -53,10 +45,9 @@ public sealed class PageFixture : IAsyncLifetime
         }
 
         _playwright?.Dispose();
-        Farm?.Dispose();
-        if (Server is not null)
+        if (Farm is not null)
         {
-            await Server.DisposeAsync();
+            await Farm.DisposeAsync();
         }
     }
 

@@ -1,18 +1,17 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using RenderFarm.Testing;
 
 namespace RenderFarm.StatusTests;
 
 public class StatusApiTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
-    private readonly StatusFarm _farm = fixture.Farm;
+    private readonly Farm _farm = fixture.Farm;
 
     [Fact]
     public async Task Instances_carry_every_field_of_the_contract()
     {
-        await _farm.SendAsync(StatusFarm.Report("api-fields", "2", rendering: true, frame: 42, job: (1, 250)));
+        await _farm.SendAsync(Farm.Report("api-fields", "2", rendering: true, frame: 42, job: (1, 250)));
 
         var (status, body, contentType) = await _farm.GetJsonAsync("/api/instances?host=api-fields");
 
@@ -40,7 +39,7 @@ public class StatusApiTests(ServerFixture fixture) : IClassFixture<ServerFixture
     [Fact]
     public async Task A_long_file_path_is_cut_from_the_front_so_the_shot_and_file_name_show()
     {
-        var report = StatusFarm.Report("api-long-path", "0");
+        var report = Farm.Report("api-long-path", "0");
         report.BlendFile = "/mnt/projects/" + new string('x', 400) + "/shot020/lighting.blend";
         await _farm.SendAsync(report);
 
@@ -55,9 +54,9 @@ public class StatusApiTests(ServerFixture fixture) : IClassFixture<ServerFixture
     [Fact]
     public async Task Host_and_state_filters_select_instances_and_summary_counts_them()
     {
-        await _farm.SendAsync(StatusFarm.Report("api-filter-a", "0", rendering: true, job: (1, 10)));
-        await _farm.SendAsync(StatusFarm.Report("api-filter-a", "1"));
-        await _farm.SendAsync(StatusFarm.Report("api-filter-b", "0", rendering: true));
+        await _farm.SendAsync(Farm.Report("api-filter-a", "0", rendering: true, job: (1, 10)));
+        await _farm.SendAsync(Farm.Report("api-filter-a", "1"));
+        await _farm.SendAsync(Farm.Report("api-filter-b", "0", rendering: true));
 
         var (_, host, _) = await _farm.GetJsonAsync("/api/instances?host=api-filter-a");
         var (_, rendering, _) = await _farm.GetJsonAsync("/api/instances?host=api-filter-a&state=rendering");
@@ -75,8 +74,8 @@ public class StatusApiTests(ServerFixture fixture) : IClassFixture<ServerFixture
     [Fact]
     public async Task Host_endpoint_lists_the_hosts_instances()
     {
-        await _farm.SendAsync(StatusFarm.Report("api-host", "1"));
-        await _farm.SendAsync(StatusFarm.Report("api-host", "0", rendering: true));
+        await _farm.SendAsync(Farm.Report("api-host", "1"));
+        await _farm.SendAsync(Farm.Report("api-host", "0", rendering: true));
 
         var (status, body, _) = await _farm.GetJsonAsync("/api/hosts/api-host");
 
@@ -106,7 +105,7 @@ public class StatusApiTests(ServerFixture fixture) : IClassFixture<ServerFixture
     public async Task Bad_query_value_gets_400_naming_the_parameter(string path, string parameter)
     {
         path = path.Replace("x129", new string('x', 129), StringComparison.Ordinal);
-        await _farm.SendAsync(StatusFarm.Report("api-bad-input"));
+        await _farm.SendAsync(Farm.Report("api-bad-input"));
 
         var (status, body, contentType) = await _farm.GetJsonAsync(path);
 
@@ -142,7 +141,7 @@ public class StatusApiTests(ServerFixture fixture) : IClassFixture<ServerFixture
     [Fact]
     public async Task Root_serves_metrics_to_scrapers_and_the_page_to_browsers()
     {
-        await _farm.SendAsync(StatusFarm.Report("api-root", rendering: true));
+        await _farm.SendAsync(Farm.Report("api-root", rendering: true));
 
         var scraper = await GetRootAsync("application/openmetrics-text;version=1.0.0;q=0.5,text/plain;version=0.0.4;q=0.4,*/*;q=0.1");
         var curl = await GetRootAsync("*/*");

@@ -38,16 +38,8 @@ public sealed partial class ListeningProcess : IAsyncDisposable
     /// <summary>Starts <paramref name="start"/> (output redirected here); <paramref name="what"/> names it in the log and in errors.</summary>
     public static ListeningProcess Start(ProcessStartInfo start, string what, ITestOutputHelper output)
     {
-        start.RedirectStandardOutput = true;
-        start.RedirectStandardError = true;
-        start.UseShellExecute = false;
         var server = new ListeningProcess(new Process { StartInfo = start }, what);
-        DataReceivedEventHandler onLine = (_, e) => server.OnLine(e.Data, output);
-        server._process.OutputDataReceived += onLine;
-        server._process.ErrorDataReceived += onLine;
-        server._process.Start();
-        server._process.BeginOutputReadLine();
-        server._process.BeginErrorReadLine();
+        server._process.StartReadingLines(line => server.OnLine(line, output));
         return server;
     }
 

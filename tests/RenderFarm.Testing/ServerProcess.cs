@@ -102,12 +102,18 @@ public sealed partial class ServerProcess : IAsyncDisposable
 
     /// <summary>
     /// Runs the server with <paramref name="settings"/> (and <paramref name="environment"/> variables)
-    /// expecting it to refuse to start; returns its exit code and everything it wrote.
+    /// expecting it to refuse to start; returns its exit code and everything it wrote. Ports default to 0 (ephemeral) unless given.
     /// </summary>
     public static async Task<(int ExitCode, string Output)> RunToExitAsync(
-        IReadOnlyDictionary<string, string> settings, IReadOnlyDictionary<string, string>? environment = null)
+        IReadOnlyDictionary<string, string>? settings = null, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var server = Launch(new Dictionary<string, string>(settings), output: null, environment);
+        var all = new Dictionary<string, string> { ["RenderFarm:GrpcPort"] = "0", ["RenderFarm:HttpPort"] = "0" };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            all[key] = value;
+        }
+
+        var server = Launch(all, output: null, environment);
         using var timeout = new CancellationTokenSource(StartTimeout);
         try
         {
@@ -146,13 +152,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
     private static ServerProcess Launch(Dictionary<string, string> settings, ITestOutputHelper? output,
         IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? Path.GetDirectoryName(ServerAssembly)!,
-        };
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory ?? Path.GetDirectoryName(ServerAssembly)! };
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;
@@ -168,11 +168,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var server = new ServerProcess(process, output);
-        process.OutputDataReceived += (_, e) => server.OnLine(e.Data);
-        process.ErrorDataReceived += (_, e) => server.OnLine(e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        process.StartReadingLines(server.OnLine);
         return server;
     }
 

@@ -34,8 +34,7 @@ public sealed class TokenStoreTests : IDisposable
     [Fact]
     public void Tokens_file_lines_are_tokens_except_blanks_and_comments()
     {
-        var file = WriteTokens("# rotated monthly", "", "  from-file  ");
-        using var store = NewStore(new RenderFarmOptions { TokensFile = file });
+        using var store = FileStore("# rotated monthly", "", "  from-file  ");
 
         Assert.True(store.Accepts("from-file"));
         Assert.False(store.Accepts("# rotated monthly"));
@@ -60,8 +59,7 @@ public sealed class TokenStoreTests : IDisposable
     [Fact]
     public void Scoped_tokens_file_line_grants_only_its_hosts()
     {
-        var file = WriteTokens("s3cr3t render-*,gpu-07", "farm-wide", "tabbed\tgpu-*");
-        using var store = NewStore(new RenderFarmOptions { TokensFile = file });
+        using var store = FileStore("s3cr3t render-*,gpu-07", "farm-wide", "tabbed\tgpu-*");
 
         var scope = store.ScopeOf("s3cr3t")!;
         Assert.True(scope.Allows("render-01"));
@@ -81,8 +79,7 @@ public sealed class TokenStoreTests : IDisposable
     [InlineData("bad node/1")]
     public void Line_with_a_bad_host_pattern_is_left_out(string line)
     {
-        var file = WriteTokens(line, "good");
-        using var store = NewStore(new RenderFarmOptions { TokensFile = file });
+        using var store = FileStore(line, "good");
 
         Assert.Null(store.ScopeOf("bad"));
         Assert.True(store.Accepts("good"));
@@ -103,8 +100,7 @@ public sealed class TokenStoreTests : IDisposable
     [Fact]
     public void Empty_tokens_file_still_requires_authentication()
     {
-        var file = WriteTokens();
-        using var store = NewStore(new RenderFarmOptions { TokensFile = file });
+        using var store = FileStore();
 
         Assert.True(store.Required);
         Assert.False(store.Accepts(""));
@@ -126,6 +122,8 @@ public sealed class TokenStoreTests : IDisposable
 
     private TokenStore NewStore(RenderFarmOptions options) =>
         new(new FixedOptionsMonitor(options), _time, NullLogger<TokenStore>.Instance);
+
+    private TokenStore FileStore(params string[] lines) => NewStore(new RenderFarmOptions { TokensFile = WriteTokens(lines) });
 
     private string WriteTokens(params string[] lines)
     {

@@ -91,14 +91,21 @@ public static class SoakRun
             await Task.Delay(250, cancellationToken);
             scrapeAtEnd = Exposition.Parse(await scrape.TextAsync(cancellationToken));
         }
-        while (scrapeAtEnd.Samples.Any(s => s.Labels.ContainsKey("host")) && deadline.Elapsed < settings.Ttl + TimeSpan.FromSeconds(2));
+        while (scrapeAtEnd.Samples.Any(OfAnInstance) && deadline.Elapsed < settings.Ttl + TimeSpan.FromSeconds(2));
 
         return new SoakResult(settings, reports, failed, churned, signedOff,
             scrapeAtEnd.Value("renderfarm_instances_expired_total") ?? -1,
             scrapeAtEnd.Value("renderfarm_instances_signed_off_total") ?? -1,
-            scrapeAtEnd.Samples.Count(s => s.Labels.ContainsKey("host")),
+            scrapeAtEnd.Samples.Count(OfAnInstance),
             memory);
     }
+
+    /// <summary>
+    /// A series of a live instance. Instances that vanished mid-render leave their lost render listed (a bounded list
+    /// of past events, kept for the server's retention, not state of an instance).
+    /// </summary>
+    private static bool OfAnInstance(Sample sample) =>
+        sample.Labels.ContainsKey("host") && sample.Name != "blender_render_lost_timestamp_seconds";
 
     /// <summary>What a rendering Blender changes between two heartbeats.</summary>
     private static void Advance(SimulatedInstance instance, Random random)

@@ -1,18 +1,16 @@
-using Xunit.Abstractions;
+using RenderFarm.Benchmarks.Soak;
 
 namespace RenderFarm.Benchmarks.Tests;
 
-public class BenchmarkSmokeTests(ITestOutputHelper output)
+/// <summary>The benchmark command's runs, made short: every measure at small sizes, and a one-minute soak.</summary>
+public class BenchmarkCommandTests(ITestOutputHelper output)
 {
     [Fact]
     public async Task Quick_run_measures_every_figure_and_writes_the_results_file()
     {
-        var log = new StringWriter();
+        var results = await LoggedRun.RunAsync(output, log => BenchmarkRun.RunAsync(BenchmarkSettings.Quick, log, CancellationToken.None),
+            r => r.ToTable());
 
-        var results = await BenchmarkRun.RunAsync(BenchmarkSettings.Quick, log, CancellationToken.None);
-
-        output.WriteLine(log.ToString());
-        output.WriteLine(results.ToTable());
         var ingest = results.Ingest;
         foreach (var side in new[] { ingest.Ours, ingest.DoNothing, ingest.PushgatewayFastest, ingest.PushgatewayShipped })
         {
@@ -45,5 +43,16 @@ public class BenchmarkSmokeTests(ITestOutputHelper output)
         Assert.Contains(results.Machine.Cpu, markdown, StringComparison.Ordinal);
         Assert.Contains(results.Machine.DotNet, markdown, StringComparison.Ordinal);
         Assert.Contains("## What limits each figure", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task One_minute_soak_keeps_memory_flat_expires_every_vanished_instance_and_leaves_nothing()
+    {
+        var result = await LoggedRun.RunAsync(output, log => SoakRun.RunAsync(SoakSettings.OneMinute, log, CancellationToken.None),
+            r => r.Summary());
+
+        Assert.True(result.Churned >= 900, $"only {result.Churned} instances churned");
+        Assert.True(result.Counted.Count >= 3, $"{result.Counted.Count} memory readings");
+        Assert.Empty(result.Failures());
     }
 }
