@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace RenderFarm.Server.NodeStatus;
+namespace RenderFarm.Server.Cli;
 
 /// <summary>
 /// Text for a monitoring plugin's output line. What the server sends may hold anything, and

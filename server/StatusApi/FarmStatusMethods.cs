@@ -2,7 +2,7 @@ using Grpc.AspNetCore.Server.Model;
 using RenderFarm.Contracts.V1;
 using RenderFarm.Server.Reporting;
 
-namespace RenderFarm.Server.NodeStatus;
+namespace RenderFarm.Server.StatusApi;
 
 /// <summary>Binds <c>renderfarm.v1.FarmStatus</c> to <see cref="FarmStatusService"/> with strict request parsing.</summary>
 public sealed class FarmStatusMethods : IServiceMethodProvider<FarmStatusService>
@@ -13,7 +13,7 @@ public sealed class FarmStatusMethods : IServiceMethodProvider<FarmStatusService
             StrictProtobufMethods.Unary<ListInstancesRequest, ListInstancesReply>(FarmStatus.Descriptor, "ListInstances"), [],
             (service, request, call) => service.ListInstances(request, call));
         context.AddUnaryMethod(
-            StrictProtobufMethods.Unary<GetInstanceRequest, Contracts.V1.InstanceStatus>(FarmStatus.Descriptor, "GetInstance"), [],
+            StrictProtobufMethods.Unary<GetInstanceRequest, InstanceStatus>(FarmStatus.Descriptor, "GetInstance"), [],
             (service, request, call) => service.GetInstance(request, call));
     }
 }

@@ -1,4 +1,4 @@
-namespace RenderFarm.Server.NodeStatus;
+namespace RenderFarm.Server.Cli;
 
 /// <summary>What <c>check --expect</c> asks of a host or instance.</summary>
 public enum CheckExpectation

@@ -1,12 +1,13 @@
 using System.ComponentModel;
 using Microsoft.AspNetCore.Http.HttpResults;
+using RenderFarm.Server.Queries;
 
-namespace RenderFarm.Server.NodeStatus;
+namespace RenderFarm.Server.StatusApi;
 
 /// <summary>The status API as JSON on the HTTP port, described at /openapi.json.</summary>
 public static class StatusEndpoints
 {
-    public static void MapStatusApi(this IEndpointRouteBuilder app)
+    public static void MapJsonApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api").WithTags("Status");
         api.MapGet("/instances", ListInstances)

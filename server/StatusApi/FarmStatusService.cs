@@ -1,9 +1,10 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using RenderFarm.Contracts.V1;
+using RenderFarm.Server.Queries;
 using RenderFarm.Server.Registry;
 
-namespace RenderFarm.Server.NodeStatus;
+namespace RenderFarm.Server.StatusApi;
 
 /// <summary>
 /// The gRPC face of the status API, for native gRPC and gRPC-Web alike. Bound by
@@ -26,7 +27,7 @@ public sealed class FarmStatusService(FarmStatusReader reader)
         return Task.FromResult(reply);
     }
 
-    public Task<Contracts.V1.InstanceStatus> GetInstance(GetInstanceRequest request, ServerCallContext context)
+    public Task<InstanceStatus> GetInstance(GetInstanceRequest request, ServerCallContext context)
     {
         ThrowIfInvalid(ReportRules.IdentityError("host", request.Host) ?? ReportRules.IdentityError("instance", request.Instance));
         var status = reader.Find(request.Host, request.Instance)
@@ -52,9 +53,9 @@ public sealed class FarmStatusService(FarmStatusReader reader)
             $"state: must be RENDER_STATE_UNSPECIFIED (any), RENDER_STATE_IDLE or RENDER_STATE_RENDERING, was {state}")),
     };
 
-    private static Contracts.V1.InstanceStatus ToMessage(InstanceStatus status)
+    private static InstanceStatus ToMessage(InstanceView status)
     {
-        var message = new Contracts.V1.InstanceStatus
+        var message = new InstanceStatus
         {
             Host = status.Host,
             Instance = status.Instance,

@@ -1,4 +1,4 @@
-namespace RenderFarm.Server.NodeStatus;
+namespace RenderFarm.Server.Cli;
 
 /// <summary>Exit codes of the monitoring-plugin convention (Nagios, Icinga, Naemon, Sensu).</summary>
 public enum CheckStatus

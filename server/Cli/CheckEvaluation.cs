@@ -1,6 +1,8 @@
 using System.Globalization;
+using RenderFarm.Server.Queries;
+using RenderFarm.Server.StatusApi;
 
-namespace RenderFarm.Server.NodeStatus;
+namespace RenderFarm.Server.Cli;
 
 /// <summary>
 /// Turns a host's status into a check result. CRITICAL answers the question asked with
@@ -53,7 +55,7 @@ public static class CheckEvaluation
         return new CheckResult(CheckStatus.Ok, $"{target} {description}", performance);
     }
 
-    private static string Describe(List<InstanceStatus> instances, int rendering, InstanceStatus oldest)
+    private static string Describe(List<InstanceView> instances, int rendering, InstanceView oldest)
     {
         if (instances.Count == 1)
         {
@@ -71,7 +73,7 @@ public static class CheckEvaluation
     }
 
     // Monitoring-plugin performance data: 'label'=value[UOM];[warn];[crit];[min];[max]
-    private static string PerformanceData(CheckArguments args, List<InstanceStatus> instances, int rendering, InstanceStatus oldest)
+    private static string PerformanceData(CheckArguments args, List<InstanceView> instances, int rendering, InstanceView oldest)
     {
         var warn = args.MaxAge is { } maxAge ? Number(maxAge.TotalSeconds) : "";
         var data = string.Create(CultureInfo.InvariantCulture,

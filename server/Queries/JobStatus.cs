@@ -1,4 +1,4 @@
-namespace RenderFarm.Server.NodeStatus;
+namespace RenderFarm.Server.Queries;
 
 /// <summary>The running (or last) render job of an instance.</summary>
 /// <param name="FrameStart">First frame of the job's range.</param>

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace RenderFarm.Server.NodeStatus;
+namespace RenderFarm.Server.Queries;
 
 /// <summary>What a Blender instance is doing, as the status API spells it.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<InstanceState>))]

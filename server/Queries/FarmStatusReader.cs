@@ -1,12 +1,10 @@
 using RenderFarm.Server.Registry;
 
-// The namespace is NodeStatus, not Status (the folder): a namespace RenderFarm.Server.Status
-// would hide Grpc.Core.Status from every sibling namespace of the server.
-namespace RenderFarm.Server.NodeStatus;
+namespace RenderFarm.Server.Queries;
 
 /// <summary>
 /// Reads the registry for people and monitoring: the one place that turns entries into
-/// <see cref="InstanceStatus"/>, shared by the gRPC service, the JSON API and the page.
+/// <see cref="InstanceView"/>, shared by the gRPC service, the JSON API and the page.
 /// </summary>
 public sealed class FarmStatusReader(InstanceRegistry registry, TimeProvider timeProvider)
 {
@@ -15,14 +13,14 @@ public sealed class FarmStatusReader(InstanceRegistry registry, TimeProvider tim
     public double TtlSeconds => registry.Ttl.TotalSeconds;
 
     /// <summary>The instances that match, sorted by host, then instance (ordinal).</summary>
-    public IReadOnlyList<InstanceStatus> List(StatusFilter filter)
+    public IReadOnlyList<InstanceView> List(StatusFilter filter)
     {
-        var list = new List<InstanceStatus>();
+        var list = new List<InstanceView>();
         foreach (var entry in registry.Entries)
         {
             if (filter.Matches(entry))
             {
-                list.Add(InstanceStatus.From(entry, timeProvider));
+                list.Add(InstanceView.From(entry, timeProvider));
             }
         }
 
@@ -34,6 +32,6 @@ public sealed class FarmStatusReader(InstanceRegistry registry, TimeProvider tim
         return list;
     }
 
-    public InstanceStatus? Find(string host, string instance) =>
-        registry.Find(host, instance) is { } entry ? InstanceStatus.From(entry, timeProvider) : null;
+    public InstanceView? Find(string host, string instance) =>
+        registry.Find(host, instance) is { } entry ? InstanceView.From(entry, timeProvider) : null;
 }

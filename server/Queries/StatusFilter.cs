@@ -1,6 +1,6 @@
 using RenderFarm.Server.Registry;
 
-namespace RenderFarm.Server.NodeStatus;
+namespace RenderFarm.Server.Queries;
 
 /// <summary>Which instances a status query asks for; null members match everything.</summary>
 public readonly record struct StatusFilter(string? Host, InstanceState? State)

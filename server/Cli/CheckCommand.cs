@@ -3,8 +3,10 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using RenderFarm.Server.Queries;
+using RenderFarm.Server.StatusApi;
 
-namespace RenderFarm.Server.NodeStatus;
+namespace RenderFarm.Server.Cli;
 
 /// <summary>
 /// <c>RenderFarm.Server check …</c>: a monitoring plugin in the server's own executable,

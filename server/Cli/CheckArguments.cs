@@ -1,7 +1,7 @@
 using System.Globalization;
 using RenderFarm.Server.Registry;
 
-namespace RenderFarm.Server.NodeStatus;
+namespace RenderFarm.Server.Cli;
 
 /// <summary>The command line of <c>RenderFarm.Server check</c>.</summary>
 public sealed record CheckArguments

@@ -1,4 +1,7 @@
-namespace RenderFarm.Server.NodeStatus;
+using RenderFarm.Server.Queries;
+using RenderFarm.Server.StatusApi;
+
+namespace RenderFarm.Server.Cli;
 
 /// <summary>
 /// Range checks on what the server said, before the check computes with it: an answer whose
@@ -23,7 +26,7 @@ public static class CheckAnswer
             ? $"ttlSeconds {Shown(ttl)} is not between 0 and {MaxTtlSeconds}"
             : null;
 
-    private static string? InstanceError(InstanceStatus instance) =>
+    private static string? InstanceError(InstanceView instance) =>
         !(instance.AgeSeconds >= 0 && instance.AgeSeconds <= MaxAgeSeconds)
             ? $"ageSeconds {Shown(instance.AgeSeconds)} is not between 0 and {MaxAgeSeconds}"
             : instance.Job?.Progress is { } progress && !(progress >= 0 && progress <= 1)

@@ -3,7 +3,7 @@ using Microsoft.Net.Http.Headers;
 using RenderFarm.Server.Exposition;
 using RenderFarm.Server.Registry;
 
-namespace RenderFarm.Server.NodeStatus;
+namespace RenderFarm.Server.StatusApi;
 
 /// <summary>
 /// GET /: the farm page for browsers, the metrics text for everyone else, because the

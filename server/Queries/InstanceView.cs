@@ -1,9 +1,9 @@
 using RenderFarm.Server.Registry;
 
-namespace RenderFarm.Server.NodeStatus;
+namespace RenderFarm.Server.Queries;
 
 /// <summary>One Blender instance as the status API, the farm page and the check command see it.</summary>
-public sealed record InstanceStatus
+public sealed record InstanceView
 {
     public required string Host { get; init; }
 
@@ -34,11 +34,11 @@ public sealed record InstanceStatus
 
     public string Scene { get; init; } = "";
 
-    public static InstanceStatus From(InstanceEntry entry, TimeProvider timeProvider)
+    public static InstanceView From(InstanceEntry entry, TimeProvider timeProvider)
     {
         var report = entry.Report;
         var state = report.Rendering ? InstanceState.Rendering : InstanceState.Idle;
-        return new InstanceStatus
+        return new InstanceView
         {
             Host = entry.Key.Host,
             Instance = entry.Key.Instance,
