@@ -6,8 +6,8 @@ using Microsoft.Extensions.Options;
 using RenderFarm.Server.Exposition;
 using RenderFarm.Server.Framing;
 using RenderFarm.Server.Health;
+using RenderFarm.Server.Ingest;
 using RenderFarm.Server.Registry;
-using RenderFarm.Server.Reporting;
 using RenderFarm.Server.StatusApi;
 
 namespace RenderFarm.Server;

@@ -138,13 +138,13 @@ public sealed record CheckArguments
             return "--host: required (the render node to check)";
         }
 
-        if (ReportRules.IdentityError("--host", host) is { } hostError)
+        if (IdentityRules.Error("--host", host) is { } hostError)
         {
             return hostError;
         }
 
         var instance = values.GetValueOrDefault("--instance");
-        if (instance is not null && ReportRules.IdentityError("--instance", instance) is { } instanceError)
+        if (instance is not null && IdentityRules.Error("--instance", instance) is { } instanceError)
         {
             return instanceError;
         }

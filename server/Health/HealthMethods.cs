@@ -1,7 +1,7 @@
 using Grpc.AspNetCore.Server.Model;
 using Grpc.Health.V1;
-using RenderFarm.Server.Reporting;
 using GrpcHealth = Grpc.Health.V1.Health;
+using RenderFarm.Server.Framing;
 
 namespace RenderFarm.Server.Health;
 

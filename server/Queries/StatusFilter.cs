@@ -12,7 +12,7 @@ public readonly record struct StatusFilter(string? Host, InstanceState? State)
     public static StatusQueryError? TryParse(string? host, string? state, out StatusFilter filter)
     {
         filter = All;
-        if (!string.IsNullOrEmpty(host) && ReportRules.IdentityError("host", host) is { } hostError)
+        if (!string.IsNullOrEmpty(host) && IdentityRules.Error("host", host) is { } hostError)
         {
             return new StatusQueryError("host", hostError);
         }

@@ -1,6 +1,6 @@
 using Grpc.AspNetCore.Server.Model;
 using RenderFarm.Contracts.V1;
-using RenderFarm.Server.Reporting;
+using RenderFarm.Server.Framing;
 
 namespace RenderFarm.Server.StatusApi;
 

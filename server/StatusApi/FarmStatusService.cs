@@ -16,7 +16,7 @@ public sealed class FarmStatusService(FarmStatusReader reader)
     {
         if (!string.IsNullOrEmpty(request.Host))
         {
-            ThrowIfInvalid(ReportRules.IdentityError("host", request.Host));
+            ThrowIfInvalid(IdentityRules.Error("host", request.Host));
         }
 
         var filter = new StatusFilter(string.IsNullOrEmpty(request.Host) ? null : request.Host, ToState(request.State));
@@ -29,7 +29,7 @@ public sealed class FarmStatusService(FarmStatusReader reader)
 
     public Task<InstanceStatus> GetInstance(GetInstanceRequest request, ServerCallContext context)
     {
-        ThrowIfInvalid(ReportRules.IdentityError("host", request.Host) ?? ReportRules.IdentityError("instance", request.Instance));
+        ThrowIfInvalid(IdentityRules.Error("host", request.Host) ?? IdentityRules.Error("instance", request.Instance));
         var status = reader.Find(request.Host, request.Instance)
             ?? throw new RpcException(new Status(StatusCode.NotFound,
                 $"{request.Host}/{request.Instance}: no report within the instance TTL ({reader.Ttl})"));

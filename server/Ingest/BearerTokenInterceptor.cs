@@ -2,7 +2,7 @@ using Grpc.Core;
 using Grpc.Core.Interceptors;
 using RenderFarm.Contracts.V1;
 
-namespace RenderFarm.Server.Reporting;
+namespace RenderFarm.Server.Ingest;
 
 /// <summary>
 /// With tokens configured, only callers presenting one of them as

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
 
-namespace RenderFarm.Server.Reporting;
+namespace RenderFarm.Server.Ingest;
 
 /// <summary>
 /// The bearer tokens reporters may present: RenderFarm:Tokens (read at start, like all

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using RenderFarm.Contracts.V1;
 using RenderFarm.Server.Registry;
 
-namespace RenderFarm.Server.Reporting;
+namespace RenderFarm.Server.Ingest;
 
 /// <summary>
 /// The gRPC face of the registry, for native gRPC and gRPC-Web alike. Bound by

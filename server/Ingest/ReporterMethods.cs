@@ -1,7 +1,8 @@
 using Grpc.AspNetCore.Server.Model;
 using RenderFarm.Contracts.V1;
+using RenderFarm.Server.Framing;
 
-namespace RenderFarm.Server.Reporting;
+namespace RenderFarm.Server.Ingest;
 
 /// <summary>Binds <c>renderfarm.v1.Reporter</c> to <see cref="ReporterService"/> with strict request parsing.</summary>
 public sealed class ReporterMethods : IServiceMethodProvider<ReporterService>

@@ -1,6 +1,6 @@
 using RenderFarm.Server.Registry;
 
-namespace RenderFarm.Server.Reporting;
+namespace RenderFarm.Server.Ingest;
 
 /// <summary>
 /// The hosts a token may report and sign off for: any host, or those matching one of its
@@ -40,9 +40,9 @@ public sealed class HostScope
         foreach (var pattern in patterns)
         {
             // A pattern is a host name in which '*' may stand anywhere.
-            if (ReportRules.IdentityError("host pattern", pattern.Replace('*', 'a')) is not null)
+            if (IdentityRules.Error("host pattern", pattern.Replace('*', 'a')) is not null)
             {
-                error = $"host pattern '{pattern}': letters, digits, '.', '_', '-', ':' and '*', 1 to {ReportRules.MaxIdentityLength} characters";
+                error = $"host pattern '{pattern}': letters, digits, '.', '_', '-', ':' and '*', 1 to {IdentityRules.MaxIdentityLength} characters";
                 return null;
             }
         }

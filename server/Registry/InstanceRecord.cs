@@ -7,10 +7,10 @@ namespace RenderFarm.Server.Registry;
 /// GC would spend its time on them. Readers copy a consistent <see cref="InstanceEntry"/> out.
 /// </summary>
 /// <remarks>
-/// A slot is retired (under its lock) before it leaves the registry, by expiry or sign-off,
-/// and a retired slot takes no report: one that races with the removal goes to a new slot.
+/// A record is retired (under its lock) before it leaves the registry, by expiry or sign-off,
+/// and a retired record takes no report: one that races with the removal goes to a new record.
 /// </remarks>
-internal sealed class InstanceSlot
+internal sealed class InstanceRecord
 {
     private readonly Lock _gate = new();
     private InstanceReport _report;
@@ -19,7 +19,7 @@ internal sealed class InstanceSlot
     private RetiredSessions? _retiredSessions;
     private bool _retired;
 
-    public InstanceSlot(InstanceKey key, in InstanceReport report, long timestamp, DateTimeOffset now, TextPool texts)
+    public InstanceRecord(InstanceKey key, in InstanceReport report, long timestamp, DateTimeOffset now, TextPool texts)
     {
         Key = key;
         _report = report.WithTextsOf(default, texts) with { Host = key.Host, Instance = key.Instance };
@@ -50,13 +50,13 @@ internal sealed class InstanceSlot
         }
     }
 
-    public SlotUpdate Apply(in InstanceReport report, long timestamp, DateTimeOffset now, TextPool texts)
+    public RecordUpdate Apply(in InstanceReport report, long timestamp, DateTimeOffset now, TextPool texts)
     {
         lock (_gate)
         {
             if (_retired)
             {
-                return SlotUpdate.Retired;
+                return RecordUpdate.Retired;
             }
 
             var previous = _report;
@@ -64,13 +64,13 @@ internal sealed class InstanceSlot
             {
                 if (report.Sequence <= previous.Sequence)
                 {
-                    return SlotUpdate.Stale;
+                    return RecordUpdate.Stale;
                 }
             }
             else if (_retiredSessions?.Contains(report.SessionId) == true)
             {
                 // A late report from a Blender process that was replaced: its successor stays.
-                return SlotUpdate.Stale;
+                return RecordUpdate.Stale;
             }
             else
             {
@@ -88,7 +88,7 @@ internal sealed class InstanceSlot
 
             _lastSeenTimestamp = timestamp;
             _lastSeen = now;
-            return SlotUpdate.Applied;
+            return RecordUpdate.Applied;
         }
     }
 
@@ -101,7 +101,7 @@ internal sealed class InstanceSlot
         }
     }
 
-    /// <summary>Retires the slot if its last report is at least <paramref name="ttl"/> old at <paramref name="now"/>.</summary>
+    /// <summary>Retires the record if its last report is at least <paramref name="ttl"/> old at <paramref name="now"/>.</summary>
     public bool RetireIfExpired(TimeProvider timeProvider, long now, TimeSpan ttl)
     {
         lock (_gate)
@@ -115,7 +115,7 @@ internal sealed class InstanceSlot
         }
     }
 
-    /// <summary>Retires the slot if <paramref name="sessionId"/> is the session it holds.</summary>
+    /// <summary>Retires the record if <paramref name="sessionId"/> is the session it holds.</summary>
     public bool RetireIfSession(string sessionId)
     {
         lock (_gate)
@@ -133,11 +133,11 @@ internal sealed class InstanceSlot
         string.Equals(stored, reported, StringComparison.Ordinal) ? stored : reported;
 }
 
-internal enum SlotUpdate
+internal enum RecordUpdate
 {
     Applied,
     Stale,
 
-    /// <summary>The slot left the registry meanwhile: the report belongs in a new one.</summary>
+    /// <summary>The record left the registry meanwhile: the report belongs in a new one.</summary>
     Retired,
 }
