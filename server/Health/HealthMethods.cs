@@ -1,7 +1,6 @@
 using Grpc.AspNetCore.Server.Model;
 using Grpc.Health.V1;
 using GrpcHealth = Grpc.Health.V1.Health;
-using RenderFarm.Server.Framing;
 
 namespace RenderFarm.Server.Health;
 

@@ -1,6 +1,5 @@
 using Grpc.AspNetCore.Server.Model;
 using RenderFarm.Contracts.V1;
-using RenderFarm.Server.Framing;
 
 namespace RenderFarm.Server.StatusApi;
 

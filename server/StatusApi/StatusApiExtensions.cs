@@ -1,6 +1,5 @@
 using System.Text.Json.Serialization;
 using Grpc.AspNetCore.Server.Model;
-using Microsoft.AspNetCore.OpenApi;
 using RenderFarm.Server.Queries;
 
 namespace RenderFarm.Server.StatusApi;
@@ -16,19 +15,7 @@ public static class StatusApiExtensions
         services.AddSingleton<IServiceMethodProvider<FarmStatusService>, FarmStatusMethods>();
         // Numbers are numbers: the web defaults would also read them from strings, and say so in the schema.
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
-        services.AddOpenApi(openApi =>
-        {
-            openApi.AddDocumentTransformer((document, _, _) =>
-            {
-                document.Info.Title = "RenderFarm HTTP API";
-                document.Info.Description = "Which Blender instances report to this server, and what they are doing; the farm page at / reads it.";
-                return Task.CompletedTask;
-            });
-            // The published schema keeps its name, the same as the gRPC message's; the C# type is named apart from that message.
-            openApi.CreateSchemaReferenceId = type => type.Type == typeof(InstanceView)
-                ? "InstanceStatus"
-                : OpenApiOptions.CreateDefaultSchemaReferenceId(type);
-        });
+        services.AddOpenApi(OpenApiDocument.Describe);
         return services;
     }
 

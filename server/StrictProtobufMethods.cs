@@ -1,7 +1,7 @@
 using Google.Protobuf;
 using Grpc.Core;
 
-namespace RenderFarm.Server.Framing;
+namespace RenderFarm.Server;
 
 /// <summary>
 /// gRPC method definitions whose request marshaller turns bytes that are not the expected
