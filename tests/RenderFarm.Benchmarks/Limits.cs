@@ -56,7 +56,7 @@ internal static class Limits
           records are read once per scrape. Ingest was 0.77× the do-nothing server while each report
           replaced the instance's entry with a new immutable one: `dotnet-counters` showed 16 % of
           the time in GC pauses and 1.6 gen2 collections a second, as those entries lived one
-          heartbeat, long enough to be promoted. Slots updated in place took it to 0.83–0.91× in
+          heartbeat, long enough to be promoted. Records updated in place took it to 0.83–0.91× in
           six runs (one more gave 0.66×, its do-nothing rounds at 72k/s and 96k/s: the
           spread of a shared machine), and the ingest p99 from 12.9 ms
           to under 5 ms.
