@@ -1,4 +1,3 @@
-using System.Text;
 using RenderFarm.Server.Registry;
 
 namespace RenderFarm.Server.Exposition;
@@ -6,34 +5,51 @@ namespace RenderFarm.Server.Exposition;
 /// <summary>Reads one sample's value off an entry, or null for no sample; by reference, as entries are large values.</summary>
 internal delegate double? EntryValue(in InstanceEntry entry);
 
-/// <summary>One per-instance metric family: its name, help, type and how to read it off an entry.</summary>
+/// <summary>Reads one label's value off an entry.</summary>
+internal delegate string EntryText(in InstanceEntry entry);
+
+/// <summary>A label of a per-instance family beyond <c>host</c> and <c>instance</c>, and where its value comes from.</summary>
+internal sealed record InstanceLabel(string Name, EntryText Value);
+
+/// <summary>
+/// One per-instance metric family, declared once: name, type and help (its header), the labels it
+/// carries beyond <c>host</c> and <c>instance</c>, and how to read its value off an entry (its samples).
+/// </summary>
 internal sealed class InstanceMetric
 {
-    private InstanceMetric(string name, string type, string help, EntryValue value, bool infoLabels)
+    private InstanceMetric(MetricFamily family, EntryValue value, InstanceLabel[] labels)
     {
-        Name = Encoding.UTF8.GetBytes(name);
-        Header = MetricHeader.Encode(name, type, help);
+        Family = family;
         Value = value;
-        UsesInfoLabels = infoLabels;
+        Labels = labels;
     }
 
-    public byte[] Name { get; }
-
-    public byte[] Header { get; }
+    public MetricFamily Family { get; }
 
     /// <summary>The sample's value, or null to write no sample for this entry.</summary>
     public EntryValue Value { get; }
 
-    public bool UsesInfoLabels { get; }
+    /// <summary>Labels beyond <c>host</c> and <c>instance</c>, in the order they are written.</summary>
+    public IReadOnlyList<InstanceLabel> Labels { get; }
+
+    /// <summary>Which of an instance's label texts this family's samples carry: 0 is host and instance alone.</summary>
+    public int LabelSet { get; private set; }
 
     /// <summary>
-    /// Every per-instance family after <c>Blender_Render</c> (which <see cref="FarmExposition"/> writes
-    /// first, straight off the slots), in exposition order. The names are part of the product contract.
+    /// The farm's headline gauge: 1 while rendering, else 0, for every instance. <see cref="FarmExposition"/> writes it
+    /// first, straight off the registry's records without copying them. Its historic name is part of the product contract.
     /// </summary>
-    public static IReadOnlyList<InstanceMetric> All { get; } =
+    public static MetricFamily RenderState { get; } =
+        MetricFamily.Gauge("Blender_Render", "1 while the Blender instance is rendering, 0 when it is idle.");
+
+    /// <summary>Every per-instance family after <see cref="RenderState"/>, in exposition order. The names are part of the product contract.</summary>
+    public static IReadOnlyList<InstanceMetric> All { get; } = NumberLabelSets(
     [
-        new("blender_instance_info", "gauge", "Blender and add-on version, render engine and .blend file of the instance; always 1.",
-            (in InstanceEntry _) => 1, infoLabels: true),
+        Info("blender_instance_info", "Blender and add-on version, render engine and .blend file of the instance; always 1.",
+            new("blender_version", (in InstanceEntry e) => e.Report.BlenderVersion),
+            new("addon_version", (in InstanceEntry e) => e.Report.AddonVersion),
+            new("engine", (in InstanceEntry e) => e.Report.Engine),
+            new("file", (in InstanceEntry e) => e.Report.BlendFile)),
         Gauge("blender_current_frame", "The scene's current frame.", (in InstanceEntry e) => e.Report.CurrentFrame),
         Counter("blender_frames_rendered_total", "Frames rendered by this Blender process.",
             (in InstanceEntry e) => e.Report.FramesRendered),
@@ -47,11 +63,29 @@ internal sealed class InstanceMetric
             (in InstanceEntry e) => e.Report.ResidentMemoryBytes),
         Gauge("blender_instance_last_seen_timestamp_seconds", "Unix time of the instance's last applied report.",
             (in InstanceEntry e) => e.LastSeen.ToUnixTimeMilliseconds() / 1000.0),
-    ];
+    ]);
+
+    /// <summary>The families with labels of their own, in label-set order: label set <c>k</c> belongs to <c>Labelled[k - 1]</c>.</summary>
+    public static IReadOnlyList<InstanceMetric> Labelled { get; } = [.. All.Where(metric => metric.LabelSet > 0)];
 
     private static InstanceMetric Gauge(string name, string help, EntryValue value) =>
-        new(name, "gauge", help, value, infoLabels: false);
+        new(MetricFamily.Gauge(name, help), value, []);
 
     private static InstanceMetric Counter(string name, string help, EntryValue value) =>
-        new(name, "counter", help, value, infoLabels: false);
+        new(MetricFamily.Counter(name, help), value, []);
+
+    /// <summary>An info family: always 1, its information in its labels.</summary>
+    private static InstanceMetric Info(string name, string help, params InstanceLabel[] labels) =>
+        new(MetricFamily.Gauge(name, help), (in InstanceEntry _) => 1, labels);
+
+    private static InstanceMetric[] NumberLabelSets(InstanceMetric[] metrics)
+    {
+        var next = 1;
+        foreach (var metric in metrics)
+        {
+            metric.LabelSet = metric.Labels.Count > 0 ? next++ : 0;
+        }
+
+        return metrics;
+    }
 }

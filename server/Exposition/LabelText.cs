@@ -2,9 +2,26 @@ using System.Text;
 
 namespace RenderFarm.Server.Exposition;
 
-/// <summary>Escaping of the Prometheus text exposition format (version 0.0.4).</summary>
+/// <summary>Label and help text of the Prometheus text exposition format (version 0.0.4).</summary>
 public static class LabelText
 {
+    /// <summary>UTF-8 of <c>name="value",…</c>, every value escaped.</summary>
+    public static byte[] Encode(params ReadOnlySpan<(string Name, string Value)> labels)
+    {
+        var builder = new StringBuilder();
+        foreach (var (name, value) in labels)
+        {
+            if (builder.Length > 0)
+            {
+                builder.Append(',');
+            }
+
+            builder.Append(name).Append("=\"").Append(Escape(value)).Append('"');
+        }
+
+        return Encoding.UTF8.GetBytes(builder.ToString());
+    }
+
     /// <summary>Escapes a label value: backslash, double quote and line feed.</summary>
     public static string Escape(string value)
     {
@@ -27,4 +44,7 @@ public static class LabelText
 
         return builder.ToString();
     }
+
+    /// <summary>Escapes a family's help text: backslash and line feed.</summary>
+    public static string EscapeHelp(string help) => help.Replace("\\", "\\\\").Replace("\n", "\\n");
 }

@@ -16,8 +16,7 @@ internal sealed class ScrapeSnapshot
         Capacity = capacity;
         Values = GC.AllocateUninitializedArray<double>(capacity * families);
         Present = GC.AllocateUninitializedArray<bool>(capacity * families);
-        Labels = new byte[capacity][];
-        InfoLabels = new byte[capacity][];
+        LabelSets = new byte[capacity * (1 + InstanceMetric.Labelled.Count)][];
     }
 
     public int Capacity { get; }
@@ -27,19 +26,22 @@ internal sealed class ScrapeSnapshot
 
     public bool[] Present { get; }
 
-    public byte[][] Labels { get; }
+    /// <summary>Set-major, as <see cref="Values"/>: the text of label set <c>s</c> for entry <c>i</c> is at <c>s * count + i</c>.</summary>
+    public byte[][] LabelSets { get; }
 
-    public byte[][] InfoLabels { get; }
-
-    /// <summary>Copies every slot out once and reads each family's value off the copy.</summary>
-    public void Fill(ReadOnlySpan<InstanceSlot> slots, IReadOnlyList<InstanceMetric> metrics)
+    /// <summary>Copies every record out once and reads each family's value and labels off the copy.</summary>
+    public void Fill(ReadOnlySpan<InstanceRecord> records, IReadOnlyList<InstanceMetric> metrics)
     {
-        var count = slots.Length;
+        var count = records.Length;
         for (var i = 0; i < count; i++)
         {
-            var entry = slots[i].Read();
-            Labels[i] = slots[i].LabelBytes;
-            InfoLabels[i] = entry.InfoLabelBytes;
+            var entry = records[i].Read();
+            var labels = InstanceLabelText.For(records[i], in entry);
+            for (var s = 0; s <= InstanceMetric.Labelled.Count; s++)
+            {
+                LabelSets[(s * count) + i] = labels.Set(s);
+            }
+
             for (var m = 0; m < metrics.Count; m++)
             {
                 var value = metrics[m].Value(in entry);
@@ -62,8 +64,7 @@ internal sealed class ScrapeSnapshot
     public void Return(int count)
     {
         // Label arrays of instances that leave must not be kept alive by a spare.
-        Array.Clear(Labels, 0, Math.Min(count, Capacity));
-        Array.Clear(InfoLabels, 0, Math.Min(count, Capacity));
+        Array.Clear(LabelSets, 0, Math.Min(count, Capacity) * (1 + InstanceMetric.Labelled.Count));
         if (Capacity <= Math.Max(4 * count, 1024))
         {
             Volatile.Write(ref _spare, this);

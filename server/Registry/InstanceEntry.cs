@@ -1,11 +1,10 @@
 namespace RenderFarm.Server.Registry;
 
 /// <summary>
-/// One instance as readers see it: its latest report and when it arrived, copied out of the
-/// registry in one piece, so that no field of it is from a different report than another.
+/// One instance as readers see it: its latest report and when it arrived, copied out of its
+/// <see cref="InstanceRecord"/> in one piece, so that no field of it is from a different report than another.
 /// </summary>
-public readonly struct InstanceEntry(InstanceKey key, InstanceReport report, long lastSeenTimestamp,
-    DateTimeOffset lastSeen, byte[] infoLabelBytes)
+public readonly struct InstanceEntry(InstanceKey key, InstanceReport report, long lastSeenTimestamp, DateTimeOffset lastSeen)
 {
     public InstanceKey Key { get; } = key;
 
@@ -16,7 +15,4 @@ public readonly struct InstanceEntry(InstanceKey key, InstanceReport report, lon
 
     /// <summary>Wall-clock time of the last applied report: shown to people.</summary>
     public DateTimeOffset LastSeen { get; } = lastSeen;
-
-    /// <summary>UTF-8 label text of <c>blender_instance_info</c>, kept while the values don't change.</summary>
-    public byte[] InfoLabelBytes { get; } = infoLabelBytes;
 }

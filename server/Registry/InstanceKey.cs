@@ -1,16 +1,8 @@
-using System.Text;
-using RenderFarm.Server.Exposition;
-
 namespace RenderFarm.Server.Registry;
 
-/// <summary>
-/// Identity of one Blender instance: the <c>host</c> and <c>instance</c> labels.
-/// Carries its label text encoded once, because every scrape writes it once per metric.
-/// </summary>
+/// <summary>Identity of one Blender instance: its host and its instance on that host.</summary>
 public sealed class InstanceKey : IEquatable<InstanceKey>
 {
-    private byte[]? _labelBytes;
-
     public InstanceKey(string host, string instance)
     {
         Host = host;
@@ -20,14 +12,6 @@ public sealed class InstanceKey : IEquatable<InstanceKey>
     public string Host { get; }
 
     public string Instance { get; }
-
-    /// <summary>UTF-8 of <c>host="…",instance="…"</c>, escaped for the exposition format.</summary>
-    /// <remarks>
-    /// Made on first use: every report builds a key to look its entry up, and only the key
-    /// of a new instance is stored and ever written. Two threads may both make it; they make the same bytes.
-    /// </remarks>
-    public byte[] LabelBytes => _labelBytes ??= Encoding.UTF8.GetBytes(
-        $"host=\"{LabelText.Escape(Host)}\",instance=\"{LabelText.Escape(Instance)}\"");
 
     public bool Equals(InstanceKey? other) =>
         other is not null && string.Equals(Host, other.Host, StringComparison.Ordinal)

@@ -3,7 +3,7 @@ namespace RenderFarm.Server.Registry;
 /// <summary>The full state of one Blender instance as it reported it (level-triggered).</summary>
 /// <remarks>
 /// A value: a report on its way to the registry costs no object of its own, and the registry
-/// keeps the latest one inline in the instance's slot.
+/// keeps the latest one inline in the instance's record.
 /// </remarks>
 public readonly record struct InstanceReport
 {
@@ -33,4 +33,18 @@ public readonly record struct InstanceReport
     public double? LastFrameSeconds { get; init; }
     public double ProcessCpuSeconds { get; init; }
     public ulong? ResidentMemoryBytes { get; init; }
+
+    /// <summary>
+    /// This report as the registry stores it after <paramref name="stored"/> (default for a new instance):
+    /// every free-text value shared through <paramref name="texts"/>, and the stored string kept where the
+    /// value did not change. A free-text value missing here is stored once per instance instead of once.
+    /// </summary>
+    internal InstanceReport WithTextsOf(in InstanceReport stored, TextPool texts) => this with
+    {
+        BlenderVersion = texts.Keep(stored.BlenderVersion, BlenderVersion),
+        AddonVersion = texts.Keep(stored.AddonVersion, AddonVersion),
+        Scene = texts.Keep(stored.Scene, Scene),
+        BlendFile = texts.Keep(stored.BlendFile, BlendFile),
+        Engine = texts.Keep(stored.Engine, Engine),
+    };
 }

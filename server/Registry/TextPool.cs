@@ -17,6 +17,13 @@ internal sealed class TextPool
     // ConcurrentDictionary.Count takes every lock; an estimate is enough to bound the pool.
     private int _count;
 
+    /// <summary>
+    /// <paramref name="stored"/> while <paramref name="reported"/> equals it, so that the request's copy dies young;
+    /// else the pooled copy of <paramref name="reported"/>.
+    /// </summary>
+    public string Keep(string? stored, string reported) =>
+        string.Equals(stored, reported, StringComparison.Ordinal) ? stored! : Share(reported);
+
     /// <summary>The pooled copy of <paramref name="text"/>, adding it when new.</summary>
     public string Share(string text)
     {

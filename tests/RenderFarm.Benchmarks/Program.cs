@@ -14,6 +14,9 @@ const string Usage = """
     worst-case-memory [--instances 100000]
                       only the memory per instance with worst-case strings (part of the full run)
 
+    scrape [--quick]  only our server's scrape times, visibility and memory (part of the full run): a quick
+                      before/after of a change to the server; prints, writes no file
+
     soak [--duration 10m] [--instances 10000]
                       a farm with 10 % churn per minute: memory must stay flat within 10 %,
                       every vanished instance must expire, and nothing may be left over
@@ -47,6 +50,14 @@ try
         var memoryOptions = new CommandLine(memoryArguments, ["--instances"], []);
         await WorstCaseMemoryBenchmark.RunAsync(new BenchmarkSettings { WorstCaseInstances = memoryOptions.WholeNumber("--instances", 20_000) },
             Console.Out, CancellationToken.None);
+        return 0;
+    }
+
+    if (args is ["scrape", .. var scrapeArguments])
+    {
+        var scrapeSettings = new CommandLine(scrapeArguments, [], ["--quick"]).Flag("--quick") ? BenchmarkSettings.Quick : new BenchmarkSettings();
+        var farm = FarmLoad.CreateFarm(scrapeSettings.MemoryInstances, "node");
+        await ScrapeBenchmark.RunOursAsync(scrapeSettings, farm, Console.Out, CancellationToken.None);
         return 0;
     }
 

@@ -17,6 +17,15 @@ public static class ScrapeBenchmark
     public static async Task<SizeResults> RunAsync(BenchmarkSettings settings, TextWriter log, CancellationToken cancellationToken)
     {
         var farm = FarmLoad.CreateFarm(settings.MemoryInstances, "node");
+        var (ours, memory, visibility) = await RunOursAsync(settings, farm, log, cancellationToken);
+        var pushgateway = await RunPushgatewayAsync(settings, farm, log, cancellationToken);
+        return new SizeResults(ours, pushgateway, memory, visibility);
+    }
+
+    /// <summary>Our server alone: its scrape times, visibility and memory, for a quick before/after of a change to it.</summary>
+    public static async Task<(IReadOnlyList<ScrapeFigure> Scrapes, MemoryFigure Memory, VisibilityFigure Visibility)> RunOursAsync(
+        BenchmarkSettings settings, SimulatedInstance[] farm, TextWriter log, CancellationToken cancellationToken)
+    {
         var ours = new List<ScrapeFigure>();
         VisibilityFigure? visibility = null;
         MemoryFigure memory;
@@ -55,6 +64,12 @@ public static class ScrapeBenchmark
             log.WriteLine($"  memory at {held:N0} instances: {memory.HeapPerInstance:F0} B heap, {memory.RssPerInstance:F0} B RSS per instance");
         }
 
+        return (ours, memory, visibility ?? throw new ArgumentException("the visibility size must be one of the scrape sizes"));
+    }
+
+    private static async Task<IReadOnlyList<ScrapeFigure>> RunPushgatewayAsync(BenchmarkSettings settings, SimulatedInstance[] farm,
+        TextWriter log, CancellationToken cancellationToken)
+    {
         var pushgatewayFigures = new List<ScrapeFigure>();
         await using (var pushgateway = await Pushgateway.StartAsync(consistencyCheck: false))
         {
@@ -72,8 +87,7 @@ public static class ScrapeBenchmark
             }
         }
 
-        return new SizeResults(ours, pushgatewayFigures, memory,
-            visibility ?? throw new ArgumentException("the visibility size must be one of the scrape sizes"));
+        return pushgatewayFigures;
     }
 
     private static async Task GrowAsync(IReportTarget target, SimulatedInstance[] farm, int from, int to, int concurrency,

@@ -99,6 +99,20 @@ public class FarmExpositionTests
     }
 
     [Fact]
+    public async Task Info_labels_follow_a_changed_value_on_the_next_scrape()
+    {
+        var (registry, _) = Reports.NewRegistry();
+        registry.Apply(Reports.Valid());
+        Assert.Equal("CYCLES", Assert.Single((await ScrapeAsync(registry)).Series("blender_instance_info")).Label("engine"));
+
+        registry.Apply(Reports.Valid(sequence: 2) with { Engine = "BLENDER_EEVEE_NEXT" });
+
+        var info = Assert.Single((await ScrapeAsync(registry)).Series("blender_instance_info"));
+        Assert.Equal("BLENDER_EEVEE_NEXT", info.Label("engine"));
+        Assert.Equal("3.4.1", info.Label("blender_version"));
+    }
+
+    [Fact]
     public async Task Removed_instances_leave_no_series_behind_and_are_counted()
     {
         var (registry, time) = Reports.NewRegistry();
