@@ -1,5 +1,5 @@
 using RenderFarm.Server;
-using RenderFarm.Server.NodeStatus;
+using RenderFarm.Server.Cli;
 using RenderFarm.Server.Startup;
 
 // "RenderFarm.Server check …" is the monitoring check: it asks a server, it starts none.

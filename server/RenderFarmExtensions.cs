@@ -6,9 +6,9 @@ using Microsoft.Extensions.Options;
 using RenderFarm.Server.Exposition;
 using RenderFarm.Server.Framing;
 using RenderFarm.Server.Health;
-using RenderFarm.Server.NodeStatus;
+using RenderFarm.Server.Ingest;
 using RenderFarm.Server.Registry;
-using RenderFarm.Server.Reporting;
+using RenderFarm.Server.StatusApi;
 
 namespace RenderFarm.Server;
 
@@ -43,7 +43,7 @@ public static class RenderFarmExtensions
         services.AddSingleton<IServiceMethodProvider<HealthService>, HealthMethods>();
         services.AddHealthChecks()
             .AddCheck<SweeperHealthCheck>("expiry-sweeper", tags: ["ready"]);
-        services.AddNodeStatus();
+        services.AddStatusApi();
 
         // At the connection cap Kestrel warns once per refused connection: a flood of sockets would flood the log.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel.Connections", LogLevel.Error);
@@ -64,7 +64,7 @@ public static class RenderFarmExtensions
         app.MapGet("/metrics", MetricsEndpoint.WriteAsync);
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
-        app.MapNodeStatus();
+        app.MapStatusApi();
 
         app.Lifetime.ApplicationStarted.Register(app.Services.GetRequiredService<ListenPorts>().LogBound);
         return app;

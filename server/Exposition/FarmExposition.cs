@@ -5,8 +5,8 @@ using RenderFarm.Server.Registry;
 namespace RenderFarm.Server.Exposition;
 
 /// <summary>
-/// Writes the registry's metrics at scrape time, straight from the instances' slots:
-/// a report only updates one slot, and the exposition text is made only when asked for.
+/// Writes the registry's metrics at scrape time, straight from the instances' records:
+/// a report only updates one record, and the exposition text is made only when asked for.
 /// </summary>
 public static class FarmExposition
 {
@@ -33,19 +33,19 @@ public static class FarmExposition
     {
         var buffer = new ExpositionBuffer(writer);
 
-        // The render state comes first, written as the slots are gathered, and goes out whole
+        // The render state comes first, written as the records are gathered, and goes out whole
         // before anything else is read: it is the farm's headline, the series a dashboard
-        // watches flip, and one byte per slot. The gathered slots are rented: at 10k
+        // watches flip, and one byte per record. The gathered records are rented: at 10k
         // instances a fresh array per scrape would already be a large object.
-        var (slots, count, rendering) = await WriteRenderStateAsync(buffer, registry, cancellationToken);
+        var (records, count, rendering) = await WriteRenderStateAsync(buffer, registry, cancellationToken);
         try
         {
-            await WriteFamiliesAsync(buffer, slots.AsMemory(0, count), cancellationToken);
+            await WriteFamiliesAsync(buffer, records.AsMemory(0, count), cancellationToken);
         }
         finally
         {
-            // Slots of instances that leave must not be kept alive by the pool.
-            ArrayPool<InstanceSlot>.Shared.Return(slots, clearArray: true);
+            // Records of instances that leave must not be kept alive by the pool.
+            ArrayPool<InstanceRecord>.Shared.Return(records, clearArray: true);
         }
 
         buffer.Write(Instances.Header);
@@ -68,32 +68,32 @@ public static class FarmExposition
         await buffer.FlushAsync(cancellationToken);
     }
 
-    /// <returns>The slots written, in a rented array, and how many of them are rendering.</returns>
-    private static async Task<(InstanceSlot[] Slots, int Count, int Rendering)> WriteRenderStateAsync(
+    /// <returns>The records written, in a rented array, and how many of them are rendering.</returns>
+    private static async Task<(InstanceRecord[] Records, int Count, int Rendering)> WriteRenderStateAsync(
         ExpositionBuffer buffer, InstanceRegistry registry, CancellationToken cancellationToken)
     {
-        var slots = ArrayPool<InstanceSlot>.Shared.Rent(registry.Count + 64);
+        var records = ArrayPool<InstanceRecord>.Shared.Rent(registry.Count + 64);
         var (count, rendering) = (0, 0);
         var renderState = InstanceMetric.RenderState;
         buffer.Write(renderState.Header);
         buffer.GrowFlushes = false; // A line here waits at most 16 KiB for its flush.
         try
         {
-            foreach (var slot in registry.Slots)
+            foreach (var record in registry.Records)
             {
-                if (count == slots.Length)
+                if (count == records.Length)
                 {
-                    // Instances arrived while the slots were being gathered.
-                    var larger = ArrayPool<InstanceSlot>.Shared.Rent(slots.Length * 2);
-                    slots.AsSpan().CopyTo(larger);
-                    ArrayPool<InstanceSlot>.Shared.Return(slots, clearArray: true);
-                    slots = larger;
+                    // Instances arrived while the records were being gathered.
+                    var larger = ArrayPool<InstanceRecord>.Shared.Rent(records.Length * 2);
+                    records.AsSpan().CopyTo(larger);
+                    ArrayPool<InstanceRecord>.Shared.Return(records, clearArray: true);
+                    records = larger;
                 }
 
-                slots[count++] = slot;
-                var state = slot.Rendering;
+                records[count++] = record;
+                var state = record.Rendering;
                 rendering += state ? 1 : 0;
-                buffer.Sample(renderState.Name, InstanceLabelText.Of(slot).Identity, state ? 1L : 0L);
+                buffer.Sample(renderState.Name, InstanceLabelText.Of(record).Identity, state ? 1L : 0L);
                 await buffer.FlushIfFullAsync(cancellationToken);
             }
 
@@ -102,28 +102,28 @@ public static class FarmExposition
         }
         catch
         {
-            ArrayPool<InstanceSlot>.Shared.Return(slots, clearArray: true); // The scrape was abandoned.
+            ArrayPool<InstanceRecord>.Shared.Return(records, clearArray: true); // The scrape was abandoned.
             throw;
         }
 
-        return (slots, count, rendering);
+        return (records, count, rendering);
     }
 
     /// <summary>
     /// The text format groups samples by family, so every instance is needed once per family.
-    /// Slots lie scattered over the heap: one pass copies each of them out (under its lock, so
+    /// Records lie scattered over the heap: one pass copies each of them out (under its lock, so
     /// that an instance's values are all from one report) into flat arrays, and the families
     /// are written from those, which keeps a large scrape out of cache misses.
     /// </summary>
-    private static async Task WriteFamiliesAsync(ExpositionBuffer buffer, ReadOnlyMemory<InstanceSlot> slots,
+    private static async Task WriteFamiliesAsync(ExpositionBuffer buffer, ReadOnlyMemory<InstanceRecord> records,
         CancellationToken cancellationToken)
     {
         var metrics = InstanceMetric.All;
-        var count = slots.Length;
+        var count = records.Length;
         var snapshot = ScrapeSnapshot.Rent(count, InstanceMetric.SeriesCount);
         try
         {
-            snapshot.Fill(slots.Span, metrics);
+            snapshot.Fill(records.Span, metrics);
             await WriteSnapshotAsync(buffer, count, metrics, snapshot, cancellationToken);
         }
         finally

@@ -34,28 +34,28 @@ internal sealed class InstanceLabelText
     public byte[] Set(int labelSet) => labelSet == 0 ? Identity : _sets![labelSet - 1];
 
     /// <summary>The record's kept text, at least its host and instance: all the render state needs.</summary>
-    public static InstanceLabelText Of(InstanceSlot slot)
+    public static InstanceLabelText Of(InstanceRecord record)
     {
-        if (slot.ScrapeCache is InstanceLabelText kept)
+        if (record.ScrapeCache is InstanceLabelText kept)
         {
             return kept;
         }
 
-        var made = new InstanceLabelText(EncodeIdentity(slot.Key), null, null);
-        slot.ScrapeCache = made;
+        var made = new InstanceLabelText(EncodeIdentity(record.Key), null, null);
+        record.ScrapeCache = made;
         return made;
     }
 
     /// <summary>The text of every label set for <paramref name="entry"/>, a copy of the record's latest report.</summary>
-    public static InstanceLabelText For(InstanceSlot slot, in InstanceEntry entry)
+    public static InstanceLabelText For(InstanceRecord record, in InstanceEntry entry)
     {
-        var kept = slot.ScrapeCache as InstanceLabelText;
+        var kept = record.ScrapeCache as InstanceLabelText;
         if (kept is not null && kept.Describes(in entry))
         {
             return kept;
         }
 
-        var identity = kept?.Identity ?? EncodeIdentity(slot.Key);
+        var identity = kept?.Identity ?? EncodeIdentity(record.Key);
         var values = new List<string>();
         var sets = new byte[InstanceMetric.Labelled.Count][];
         for (var s = 0; s < sets.Length; s++)
@@ -72,7 +72,7 @@ internal sealed class InstanceLabelText
         }
 
         var made = new InstanceLabelText(identity, sets, [.. values]);
-        slot.ScrapeCache = made;
+        record.ScrapeCache = made;
         return made;
     }
 

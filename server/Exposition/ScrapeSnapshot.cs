@@ -29,14 +29,14 @@ internal sealed class ScrapeSnapshot
     /// <summary>Set-major, as <see cref="Values"/>: the text of label set <c>s</c> for entry <c>i</c> is at <c>s * count + i</c>.</summary>
     public byte[][] LabelSets { get; }
 
-    /// <summary>Copies every slot out once and reads each family's value and labels off the copy.</summary>
-    public void Fill(ReadOnlySpan<InstanceSlot> slots, IReadOnlyList<InstanceMetric> metrics)
+    /// <summary>Copies every record out once and reads each family's value and labels off the copy.</summary>
+    public void Fill(ReadOnlySpan<InstanceRecord> records, IReadOnlyList<InstanceMetric> metrics)
     {
-        var count = slots.Length;
+        var count = records.Length;
         for (var i = 0; i < count; i++)
         {
-            var entry = slots[i].Read();
-            var labels = InstanceLabelText.For(slots[i], in entry);
+            var entry = records[i].Read();
+            var labels = InstanceLabelText.For(records[i], in entry);
             for (var s = 0; s <= InstanceMetric.Labelled.Count; s++)
             {
                 LabelSets[(s * count) + i] = labels.Set(s);

@@ -1,6 +1,5 @@
 using Grpc.AspNetCore.Server.Model;
 using Grpc.Health.V1;
-using RenderFarm.Server.Reporting;
 using GrpcHealth = Grpc.Health.V1.Health;
 
 namespace RenderFarm.Server.Health;

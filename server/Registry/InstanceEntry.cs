@@ -1,8 +1,8 @@
 namespace RenderFarm.Server.Registry;
 
 /// <summary>
-/// One instance as readers see it: its latest report and when it arrived, copied out of the
-/// registry in one piece, so that no field of it is from a different report than another.
+/// One instance as readers see it: its latest report and when it arrived, copied out of its
+/// <see cref="InstanceRecord"/> in one piece, so that no field of it is from a different report than another.
 /// </summary>
 public readonly struct InstanceEntry(InstanceKey key, InstanceReport report, long lastSeenTimestamp, DateTimeOffset lastSeen)
 {

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace RenderFarm.Server.Registry;
 
 /// <summary>
-/// The one owner of instance state: a slot per (host, instance), updated in place by every
+/// The one owner of instance state: a record per (host, instance), updated in place by every
 /// applied report, removed on sign-off or when its TTL runs out. Safe for thousands of
 /// concurrent reports while a scrape reads it: reports to known instances share no lock,
 /// and new instances are added one at a time.
@@ -12,7 +12,7 @@ namespace RenderFarm.Server.Registry;
 public sealed class InstanceRegistry(IOptions<RenderFarmOptions> options, TimeProvider timeProvider)
 {
     private readonly LostRenders _lostRenders = new(options.Value.LostRenderRetention, timeProvider);
-    private readonly ConcurrentDictionary<InstanceKey, InstanceSlot> _slots = new();
+    private readonly ConcurrentDictionary<InstanceKey, InstanceRecord> _records = new();
     private readonly Lock _addGate = new();
     private readonly TextPool _texts = new();
     private readonly TimeSpan _ttl = options.Value.InstanceTtl;
@@ -35,13 +35,13 @@ public sealed class InstanceRegistry(IOptions<RenderFarmOptions> options, TimePr
     public LostRenders LostRenders => _lostRenders;
 
     /// <summary>The current entries, each a consistent copy; no lock is held between them.</summary>
-    public IEnumerable<InstanceEntry> Entries => _slots.Select(pair => pair.Value.Read());
+    public IEnumerable<InstanceEntry> Entries => _records.Select(pair => pair.Value.Read());
 
-    /// <summary>The slots themselves, for the scrape: it reads each one once, without a copy on the heap.</summary>
-    internal IEnumerable<InstanceSlot> Slots => _slots.Select(pair => pair.Value);
+    /// <summary>The records themselves, for the scrape: it reads each one once, without a copy on the heap.</summary>
+    internal IEnumerable<InstanceRecord> Records => _records.Select(pair => pair.Value);
 
     public InstanceEntry? Find(string host, string instance) =>
-        _slots.TryGetValue(new InstanceKey(host, instance), out var slot) ? slot.Read() : null;
+        _records.TryGetValue(new InstanceKey(host, instance), out var record) ? record.Read() : null;
 
     public ReportResult Apply(in InstanceReport report)
     {
@@ -55,23 +55,23 @@ public sealed class InstanceRegistry(IOptions<RenderFarmOptions> options, TimePr
         var now = timeProvider.GetUtcNow();
         while (true)
         {
-            if (_slots.TryGetValue(key, out var slot))
+            if (_records.TryGetValue(key, out var record))
             {
-                switch (slot.Apply(report, timestamp, now, _texts, out var replaced))
+                switch (record.Apply(report, timestamp, now, _texts, out var replaced))
                 {
-                    case SlotUpdate.Applied:
+                    case RecordUpdate.Applied:
                         if (replaced is { } lost)
                         {
                             _lostRenders.Add(LostOf(lost, now, LostRenderCause.Replaced));
                         }
 
                         return new ReportResult(ReportOutcome.Applied);
-                    case SlotUpdate.Stale:
+                    case RecordUpdate.Stale:
                         return new ReportResult(ReportOutcome.Stale);
                     default:
                         // Expired or signed off just now: out of the way (whoever retired it may
-                        // not have removed it yet), then into a new slot.
-                        _slots.TryRemove(KeyValuePair.Create(key, slot));
+                        // not have removed it yet), then into a new record.
+                        _records.TryRemove(KeyValuePair.Create(key, record));
                         continue;
                 }
             }
@@ -80,7 +80,7 @@ public sealed class InstanceRegistry(IOptions<RenderFarmOptions> options, TimePr
             // of one instance must not both count against the limit and turn a third away.
             lock (_addGate)
             {
-                if (!_slots.ContainsKey(key))
+                if (!_records.ContainsKey(key))
                 {
                     if (Count >= _maxInstances)
                     {
@@ -88,30 +88,30 @@ public sealed class InstanceRegistry(IOptions<RenderFarmOptions> options, TimePr
                             $"the server holds its limit of {_maxInstances} instances (RenderFarm:MaxInstances); known instances keep reporting");
                     }
 
-                    _slots[key] = new InstanceSlot(key, report, timestamp, now, _texts);
+                    _records[key] = new InstanceRecord(key, report, timestamp, now, _texts);
                     Interlocked.Increment(ref _count);
                     return new ReportResult(ReportOutcome.Applied);
                 }
             }
 
-            // Another report of the same instance added it first: this one goes to that slot.
+            // Another report of the same instance added it first: this one goes to that record.
         }
     }
 
     public SignOffResult SignOff(string host, string instance, string sessionId)
     {
-        var error = ReportRules.IdentityError("host", host)
-            ?? ReportRules.IdentityError("instance", instance)
-            ?? ReportRules.IdentityError("session_id", sessionId);
+        var error = IdentityRules.Error("host", host)
+            ?? IdentityRules.Error("instance", instance)
+            ?? IdentityRules.Error("session_id", sessionId);
         if (error is not null)
         {
             return new SignOffResult(SignOffOutcome.Invalid, error);
         }
 
         var key = new InstanceKey(host, instance);
-        if (_slots.TryGetValue(key, out var slot) && slot.RetireIfSession(sessionId))
+        if (_records.TryGetValue(key, out var record) && record.RetireIfSession(sessionId))
         {
-            Remove(key, slot);
+            Remove(key, record);
             Interlocked.Increment(ref _signedOffTotal);
             return new SignOffResult(SignOffOutcome.Removed);
         }
@@ -129,7 +129,7 @@ public sealed class InstanceRegistry(IOptions<RenderFarmOptions> options, TimePr
     {
         var now = timeProvider.GetTimestamp();
         var renewed = 0;
-        foreach (var pair in _slots)
+        foreach (var pair in _records)
         {
             pair.Value.Renew(now);
             renewed++;
@@ -144,9 +144,9 @@ public sealed class InstanceRegistry(IOptions<RenderFarmOptions> options, TimePr
     {
         var now = timeProvider.GetTimestamp();
         List<InstanceKey>? removed = null;
-        foreach (var pair in _slots)
+        foreach (var pair in _records)
         {
-            // Judged and retired under the slot's lock: a report that lands first keeps it.
+            // Judged and retired under the record's lock: a report that lands first keeps it.
             if (pair.Value.RetireIfExpired(timeProvider, now, _ttl))
             {
                 Remove(pair.Key, pair.Value);
@@ -167,10 +167,10 @@ public sealed class InstanceRegistry(IOptions<RenderFarmOptions> options, TimePr
     private static LostRender LostOf(in InstanceReport report, DateTimeOffset at, LostRenderCause cause) =>
         new(report.Host, report.Instance, report.RenderJob, report.BlendFile, report.CurrentFrame, at, cause);
 
-    /// <summary>Takes a slot its caller retired out of the registry; only the retiring caller counts it.</summary>
-    private void Remove(InstanceKey key, InstanceSlot slot)
+    /// <summary>Takes a record its caller retired out of the registry; only the retiring caller counts it.</summary>
+    private void Remove(InstanceKey key, InstanceRecord record)
     {
-        _slots.TryRemove(KeyValuePair.Create(key, slot));
+        _records.TryRemove(KeyValuePair.Create(key, record));
         Interlocked.Decrement(ref _count);
     }
 }

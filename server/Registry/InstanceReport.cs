@@ -3,7 +3,7 @@ namespace RenderFarm.Server.Registry;
 /// <summary>The full state of one Blender instance as it reported it (level-triggered).</summary>
 /// <remarks>
 /// A value: a report on its way to the registry costs no object of its own, and the registry
-/// keeps the latest one inline in the instance's slot.
+/// keeps the latest one inline in the instance's record.
 /// </remarks>
 public readonly record struct InstanceReport
 {

@@ -1,20 +1,19 @@
 namespace RenderFarm.Server.Registry;
 
 /// <summary>
-/// What a report must look like before it is stored. Identity values become
-/// Prometheus label values, so they are bounded and restricted; free text is truncated.
+/// What a report must look like before it is stored: its identity follows <see cref="IdentityRules"/>,
+/// its numbers are in range, and free text is truncated.
 /// </summary>
 public static class ReportRules
 {
-    public const int MaxIdentityLength = 128;
     public const int MaxTextLength = 256;
 
     /// <summary>Null when the report can be stored, else "field: what is wrong".</summary>
     public static string? Validate(InstanceReport report)
     {
-        return IdentityError("host", report.Host)
-            ?? IdentityError("instance", report.Instance)
-            ?? IdentityError("session_id", report.SessionId)
+        return IdentityRules.Error("host", report.Host)
+            ?? IdentityRules.Error("instance", report.Instance)
+            ?? IdentityRules.Error("session_id", report.SessionId)
             ?? SecondsError("render_seconds", report.RenderSeconds)
             ?? SecondsError("last_frame_seconds", report.LastFrameSeconds)
             ?? SecondsError("process_cpu_seconds", report.ProcessCpuSeconds)
@@ -28,30 +27,6 @@ public static class ReportRules
             ? null
             : $"frame_seconds_counts: expected {FrameTimes.BucketCount} counts (one per bound of the .proto's frame-seconds-bounds, "
               + $"then one for longer frames), got {buckets.Length}";
-
-    /// <summary>Null when <paramref name="value"/> is a valid host, instance or session id.</summary>
-    public static string? IdentityError(string field, string value)
-    {
-        if (value.Length == 0)
-        {
-            return $"{field}: must not be empty";
-        }
-
-        if (value.Length > MaxIdentityLength)
-        {
-            return $"{field}: must be at most {MaxIdentityLength} characters, was {value.Length}";
-        }
-
-        foreach (var c in value)
-        {
-            if (!IsIdentityChar(c))
-            {
-                return $"{field}: only letters, digits, '.', '_', '-' and ':' are allowed, found U+{(int)c:X4}";
-            }
-        }
-
-        return null;
-    }
 
     /// <summary>Cuts free text to <see cref="MaxTextLength"/> characters without splitting a surrogate pair.</summary>
     public static string Truncate(string value)
@@ -84,9 +59,6 @@ public static class ReportRules
 
         return "…" + path[start..];
     }
-
-    private static bool IsIdentityChar(char c) =>
-        char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or ':';
 
     private static string? SecondsError(string field, double? seconds) =>
         seconds is { } s && (!double.IsFinite(s) || s < 0)

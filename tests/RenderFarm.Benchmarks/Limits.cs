@@ -12,16 +12,16 @@ internal static class Limits
         - **Ingest.** The do-nothing server is our own stack (Kestrel, grpc-dotnet, the token
           interceptor, the same options, the same workstation GC) with an empty Report handler, so
           the ratio is what our handler adds per report: mapping the message, validation, a
-          dictionary lookup and the instance's slot updated in place under its own lock (strings
+          dictionary lookup and the instance's record updated in place under its own lock (strings
           that did not change stay the stored ones, so nothing of the report outlives the call),
           no logging. Pushgateway parses the text format and replaces the group per push; as
           shipped it also gathers and checks its whole store on every push, so it slows as the
           store grows. That side starts empty and fills as it goes (filling it first would take
           longer than the whole benchmark), which flatters it.
         - **Scrape.** /metrics is written at scrape time from the registry: the render state of
-          every instance first, straight off the slots and sent in 16 KiB pieces; then one pass
-          copies every slot (under its lock, so an instance's values are from one report) into
-          flat arrays (slots lie scattered over the heap; reading each nine times was the main
+          every instance first, straight off the records and sent in 16 KiB pieces; then one pass
+          copies every record (under its lock, so an instance's values are from one report) into
+          flat arrays (records lie scattered over the heap; reading each nine times was the main
           cost at 100k), and each family is written from the arrays straight into the response's
           memory, with whole numbers formatted as integers. What remains is formatting about nine
           samples of ~65 bytes per instance, Kestrel's chunked transfer and the reading client on
@@ -29,7 +29,7 @@ internal static class Limits
           Pushgateway re-gathers and sorts every group on each scrape.
         - **Memory.** Read from the server's own `dotnet_total_memory_bytes` and
           `process_working_set_bytes` right after a forced full GC; the scrape that reads them
-          allocates a little of its own. Per instance the heap holds its slot (the latest report
+          allocates a little of its own. Per instance the heap holds its record (the latest report
           inline, and its lock), the report's strings, the key, its label text, the info label
           text and a dictionary node, plus the snapshot arrays one scrape keeps for the next
           (about 90 bytes). The resident set adds what the GC keeps committed after the 100k
@@ -53,10 +53,10 @@ internal static class Limits
           100k about 600 ms. Timing the exposition in-process against an in-memory pipe gave ~550 ns
           per sample: about fourteen calls into the pipe per line and a flush every 64 KiB that waited
           for the socket. Lines are now composed in lent memory, flushes grow to 1 MiB, and the
-          slots are read once per scrape. Ingest was 0.77× the do-nothing server while each report
+          records are read once per scrape. Ingest was 0.77× the do-nothing server while each report
           replaced the instance's entry with a new immutable one: `dotnet-counters` showed 16 % of
           the time in GC pauses and 1.6 gen2 collections a second, as those entries lived one
-          heartbeat, long enough to be promoted. Slots updated in place took it to 0.83–0.91× in
+          heartbeat, long enough to be promoted. Records updated in place took it to 0.83–0.91× in
           six runs (one more gave 0.66×, its do-nothing rounds at 72k/s and 96k/s: the
           spread of a shared machine), and the ingest p99 from 12.9 ms
           to under 5 ms.

@@ -1,7 +1,7 @@
 using Grpc.AspNetCore.Server.Model;
 using Grpc.Core;
 using RenderFarm.Contracts.V1;
-using RenderFarm.Server.Reporting;
+using RenderFarm.Server;
 
 namespace RenderFarm.NullServer;
 

@@ -1,7 +1,7 @@
 using Grpc.AspNetCore.Server.Model;
 using RenderFarm.NullServer;
 using RenderFarm.Server;
-using RenderFarm.Server.Reporting;
+using RenderFarm.Server.Ingest;
 
 // The same services, options and ports as the server; only the Reporter service differs.
 var builder = WebApplication.CreateBuilder(args);

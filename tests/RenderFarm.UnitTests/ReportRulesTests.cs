@@ -1,3 +1,4 @@
+using RenderFarm.Server;
 using RenderFarm.Server.Registry;
 
 namespace RenderFarm.UnitTests;
@@ -10,7 +11,7 @@ public class ReportRulesTests
     [InlineData("A_b.C-d:9")]
     public void Label_safe_identities_pass(string value)
     {
-        Assert.Null(ReportRules.IdentityError("host", value));
+        Assert.Null(IdentityRules.Error("host", value));
     }
 
     [Theory]
@@ -21,7 +22,7 @@ public class ReportRulesTests
     [InlineData("line\nfeed", "host: only letters, digits")]
     public void Identities_outside_the_label_rules_are_named_in_the_error(string value, string expected)
     {
-        Assert.StartsWith(expected, ReportRules.IdentityError("host", value));
+        Assert.StartsWith(expected, IdentityRules.Error("host", value));
     }
 
     [Fact]
@@ -40,9 +41,9 @@ public class ReportRulesTests
     [Fact]
     public void Identity_may_be_128_characters_but_not_129()
     {
-        Assert.Null(ReportRules.IdentityError("instance", new string('a', 128)));
+        Assert.Null(IdentityRules.Error("instance", new string('a', 128)));
         Assert.Equal("instance: must be at most 128 characters, was 129",
-            ReportRules.IdentityError("instance", new string('a', 129)));
+            IdentityRules.Error("instance", new string('a', 129)));
     }
 
     [Theory]

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using RenderFarm.Server;
-using RenderFarm.Server.Reporting;
+using RenderFarm.Server.Ingest;
 
 namespace RenderFarm.UnitTests;
 

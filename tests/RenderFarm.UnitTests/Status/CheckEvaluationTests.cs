@@ -1,4 +1,6 @@
-using RenderFarm.Server.NodeStatus;
+using RenderFarm.Server.Cli;
+using RenderFarm.Server.Queries;
+using RenderFarm.Server.StatusApi;
 
 namespace RenderFarm.UnitTests.Status;
 
@@ -101,10 +103,10 @@ public class CheckEvaluationTests
 
     private static CheckArguments Args() => new() { Host = "node17" };
 
-    private static HostStatus Host(params InstanceStatus[] instances) =>
+    private static HostStatus Host(params InstanceView[] instances) =>
         new("node17", FarmSummary.Of(instances), Ttl.TotalSeconds, instances);
 
-    private static InstanceStatus Instance(string instance, bool rendering = false, double age = 1, JobStatus? job = null) => new()
+    private static InstanceView Instance(string instance, bool rendering = false, double age = 1, JobStatus? job = null) => new()
     {
         Host = "node17",
         Instance = instance,

@@ -1,4 +1,4 @@
-using RenderFarm.Server.NodeStatus;
+using RenderFarm.Server.Cli;
 
 namespace RenderFarm.UnitTests.Status;
 

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http;
-using RenderFarm.Server.NodeStatus;
+using RenderFarm.Server.StatusApi;
 
 namespace RenderFarm.UnitTests.Status;
 

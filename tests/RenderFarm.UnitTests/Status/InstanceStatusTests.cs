@@ -1,4 +1,4 @@
-using RenderFarm.Server.NodeStatus;
+using RenderFarm.Server.Queries;
 
 namespace RenderFarm.UnitTests.Status;
 
@@ -29,7 +29,7 @@ public class InstanceStatusTests
         var (registry, time) = Reports.NewRegistry();
         registry.Apply(Reports.Valid() with { Rendering = true, CurrentFrame = 51, JobFrameStart = 1, JobFrameEnd = 100 });
 
-        var status = InstanceStatus.From(registry.Find("node01", "0")!.Value, time);
+        var status = InstanceView.From(registry.Find("node01", "0")!.Value, time);
 
         Assert.Equal(InstanceState.Rendering, status.State);
         Assert.Equal(new JobStatus(1, 100, 0.5), status.Job);
@@ -41,7 +41,7 @@ public class InstanceStatusTests
         var (registry, time) = Reports.NewRegistry();
         registry.Apply(Reports.Valid() with { CurrentFrame = 100, JobFrameStart = 1, JobFrameEnd = 100 });
 
-        var status = InstanceStatus.From(registry.Find("node01", "0")!.Value, time);
+        var status = InstanceView.From(registry.Find("node01", "0")!.Value, time);
 
         Assert.Equal(InstanceState.Idle, status.State);
         Assert.Equal(new JobStatus(1, 100, null), status.Job);
@@ -53,7 +53,7 @@ public class InstanceStatusTests
         var (registry, time) = Reports.NewRegistry();
         registry.Apply(Reports.Valid() with { BlendFile = "/shots/a.blend", Scene = "Main", FramesRendered = 7 });
 
-        var status = InstanceStatus.From(registry.Find("node01", "0")!.Value, time);
+        var status = InstanceView.From(registry.Find("node01", "0")!.Value, time);
 
         Assert.Null(status.Job);
         Assert.Equal(("/shots/a.blend", "Main", 7ul, "3.4.1", "CYCLES"),

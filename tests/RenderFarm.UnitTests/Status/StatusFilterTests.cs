@@ -1,4 +1,4 @@
-using RenderFarm.Server.NodeStatus;
+using RenderFarm.Server.Queries;
 
 namespace RenderFarm.UnitTests.Status;
 

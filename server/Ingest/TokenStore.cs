@@ -1,0 +1,165 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+
+namespace RenderFarm.Server.Ingest;
+
+/// <summary>
+/// The bearer tokens reporters may present: RenderFarm:Tokens (read at start, like all
+/// configuration; any host) plus the lines of RenderFarm:TokensFile, re-read when the file
+/// changes, so tokens rotate without a restart. A file line is <c>token</c> (any host) or
+/// <c>token pattern[,pattern…]</c> (those hosts only, see <see cref="HostScope"/>). Only
+/// SHA-256 hashes are kept, and every check compares against all of them in constant time.
+/// </summary>
+public sealed partial class TokenStore : IDisposable
+{
+    /// <summary>How often a request may look at the token file's modification time.</summary>
+    public static readonly TimeSpan FileCheckInterval = TimeSpan.FromSeconds(1);
+
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<TokenStore> _logger;
+    private readonly IDisposable? _reloadSubscription;
+    private readonly Lock _fileLock = new();
+    private TokenGrant[] _configured = [];
+    private TokenGrant[] _fileGrants = [];
+    private string? _filePath;
+    private (DateTime Modified, long Length) _fileStamp;
+    private long _nextFileCheck;
+
+    public TokenStore(IOptionsMonitor<RenderFarmOptions> options, TimeProvider timeProvider, ILogger<TokenStore> logger)
+    {
+        _timeProvider = timeProvider;
+        _logger = logger;
+        Apply(options.CurrentValue);
+        _reloadSubscription = options.OnChange(Apply);
+    }
+
+    /// <summary>False when neither Tokens nor TokensFile is configured: anyone may report.</summary>
+    public bool Required => _filePath is not null || Volatile.Read(ref _configured).Length > 0;
+
+    public bool Accepts(string token) => ScopeOf(token) is not null;
+
+    /// <summary>The hosts <paramref name="token"/> may write for; null when the server does not accept it.</summary>
+    public HostScope? ScopeOf(string token)
+    {
+        RefreshFileIfDue();
+        var presented = Hash(token);
+        HostScope? scope = null;
+        // Every hash is compared, matched or not: the time taken says nothing about which one matched.
+        foreach (var grant in Volatile.Read(ref _configured))
+        {
+            scope = CryptographicOperations.FixedTimeEquals(presented, grant.Hash) ? scope ?? grant.Scope : scope;
+        }
+
+        foreach (var grant in Volatile.Read(ref _fileGrants))
+        {
+            scope = CryptographicOperations.FixedTimeEquals(presented, grant.Hash) ? scope ?? grant.Scope : scope;
+        }
+
+        return scope;
+    }
+
+    public void Dispose() => _reloadSubscription?.Dispose();
+
+    private void Apply(RenderFarmOptions options)
+    {
+        Volatile.Write(ref _configured,
+            [.. options.Tokens.Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => new TokenGrant(Hash(t.Trim()), HostScope.AnyHost))]);
+        lock (_fileLock)
+        {
+            _filePath = string.IsNullOrEmpty(options.TokensFile) ? null : options.TokensFile;
+            _fileStamp = default;
+            _nextFileCheck = 0;
+        }
+
+        RefreshFileIfDue();
+    }
+
+    private void RefreshFileIfDue()
+    {
+        if (_filePath is null || _timeProvider.GetTimestamp() < Interlocked.Read(ref _nextFileCheck))
+        {
+            return;
+        }
+
+        lock (_fileLock)
+        {
+            var now = _timeProvider.GetTimestamp();
+            if (_filePath is null || now < _nextFileCheck)
+            {
+                return;
+            }
+
+            _nextFileCheck = now + (long)(FileCheckInterval.TotalSeconds * _timeProvider.TimestampFrequency);
+            try
+            {
+                // Kubernetes swaps a Secret's files through a symlink; FileInfo follows it.
+                var info = new FileInfo(_filePath);
+                var stamp = (info.LastWriteTimeUtc, info.Length);
+                if (stamp == _fileStamp)
+                {
+                    return;
+                }
+
+                var grants = ReadGrants(_filePath);
+                Volatile.Write(ref _fileGrants, grants);
+                _fileStamp = stamp;
+                var scoped = grants.Count(g => g.Scope != HostScope.AnyHost);
+                LogTokensLoaded(grants.Length, scoped, _filePath);
+            }
+            catch (IOException e)
+            {
+                // Keep the tokens we had: locking every reporter out, or letting anyone in, would be worse.
+                LogTokensFileUnreadable(_filePath, e.Message);
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                LogTokensFileUnreadable(_filePath, e.Message);
+            }
+        }
+    }
+
+    /// <summary>The file's grants; a line whose host patterns are wrong is left out (its token is refused) and logged, without the token.</summary>
+    private TokenGrant[] ReadGrants(string path)
+    {
+        var grants = new List<TokenGrant>();
+        var lines = File.ReadAllLines(path);
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i].Trim();
+            if (line.Length == 0 || line.StartsWith('#'))
+            {
+                continue;
+            }
+
+            var split = line.IndexOfAny([' ', '\t']);
+            if (split < 0)
+            {
+                grants.Add(new TokenGrant(Hash(line), HostScope.AnyHost));
+            }
+            else if (HostScope.Parse(line[split..].Trim(), out var error) is { } scope)
+            {
+                grants.Add(new TokenGrant(Hash(line[..split]), scope));
+            }
+            else
+            {
+                LogTokensLineRefused(path, i + 1, error!);
+            }
+        }
+
+        return [.. grants];
+    }
+
+    private static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
+
+    private sealed record TokenGrant(byte[] Hash, HostScope Scope);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {Count} reporter token(s) from {Path}, {Scoped} of them for some hosts only")]
+    private partial void LogTokensLoaded(int count, int scoped, string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Tokens file {Path} line {Line} is left out, its token refused: {Reason}")]
+    private partial void LogTokensLineRefused(string path, int line, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot read the tokens file {Path}, keeping the tokens loaded before: {Reason}")]
+    private partial void LogTokensFileUnreadable(string path, string reason);
+}

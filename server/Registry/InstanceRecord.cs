@@ -1,0 +1,149 @@
+namespace RenderFarm.Server.Registry;
+
+/// <summary>
+/// The registry's record of one instance for as long as it is known, updated in place under
+/// its own lock. A report therefore leaves nothing behind that outlives its call: an object
+/// per report would live one heartbeat, long enough to be promoted, and at farm scale the
+/// GC would spend its time on them. Readers copy a consistent <see cref="InstanceEntry"/> out.
+/// </summary>
+/// <remarks>
+/// A record is retired (under its lock) before it leaves the registry, by expiry or sign-off,
+/// and a retired record takes no report: one that races with the removal goes to a new record.
+/// </remarks>
+internal sealed class InstanceRecord
+{
+    private readonly Lock _gate = new();
+    private InstanceReport _report;
+    private long _lastSeenTimestamp;
+    private DateTimeOffset _lastSeen;
+    private RetiredSessions? _retiredSessions;
+    private bool _retired;
+
+    public InstanceRecord(InstanceKey key, in InstanceReport report, long timestamp, DateTimeOffset now, TextPool texts)
+    {
+        Key = key;
+        _report = report.WithTextsOf(default, texts) with { Host = key.Host, Instance = key.Instance };
+        _lastSeenTimestamp = timestamp;
+        _lastSeen = now;
+    }
+
+    public InstanceKey Key { get; }
+
+    /// <summary>
+    /// What the exposition keeps of this instance between scrapes (its encoded label text). The registry
+    /// only holds it, so that it lives and goes with the instance; what it is and when it is out of date
+    /// is the exposition's business.
+    /// </summary>
+    public object? ScrapeCache { get; set; }
+
+    /// <summary>
+    /// The render state alone, read without the lock (the scrape writes it first, for every
+    /// instance): one byte cannot be torn, and a report racing with the read shows or not.
+    /// </summary>
+    public bool Rendering => _report.Rendering;
+
+    public InstanceEntry Read()
+    {
+        lock (_gate)
+        {
+            return new InstanceEntry(Key, _report, _lastSeenTimestamp, _lastSeen);
+        }
+    }
+
+    /// <param name="replaced">The report of the session this one replaced while it was rendering (a lost render), else null.</param>
+    public RecordUpdate Apply(in InstanceReport report, long timestamp, DateTimeOffset now, TextPool texts, out InstanceReport? replaced)
+    {
+        replaced = null;
+        lock (_gate)
+        {
+            if (_retired)
+            {
+                return RecordUpdate.Retired;
+            }
+
+            var previous = _report;
+            if (previous.SessionId == report.SessionId)
+            {
+                if (report.Sequence <= previous.Sequence)
+                {
+                    return RecordUpdate.Stale;
+                }
+            }
+            else if (_retiredSessions?.Contains(report.SessionId) == true)
+            {
+                // A late report from a Blender process that was replaced: its successor stays.
+                return RecordUpdate.Stale;
+            }
+            else
+            {
+                (_retiredSessions ??= new RetiredSessions()).Add(previous.SessionId);
+                if (previous.Rendering)
+                {
+                    replaced = previous;
+                }
+            }
+
+            // Strings that did not change stay the ones already stored, so the request's copies die
+            // young; changed free text is the copy other instances share.
+            _report = report.WithTextsOf(previous, texts) with
+            {
+                Host = previous.Host,
+                Instance = previous.Instance,
+                SessionId = Kept(previous.SessionId, report.SessionId),
+            };
+
+            _lastSeenTimestamp = timestamp;
+            _lastSeen = now;
+            return RecordUpdate.Applied;
+        }
+    }
+
+    /// <summary>Starts the TTL again at <paramref name="timestamp"/>.</summary>
+    public void Renew(long timestamp)
+    {
+        lock (_gate)
+        {
+            _lastSeenTimestamp = timestamp;
+        }
+    }
+
+    /// <summary>Retires the record if its last report is at least <paramref name="ttl"/> old at <paramref name="now"/>.</summary>
+    public bool RetireIfExpired(TimeProvider timeProvider, long now, TimeSpan ttl)
+    {
+        lock (_gate)
+        {
+            if (_retired || timeProvider.GetElapsedTime(_lastSeenTimestamp, now) < ttl)
+            {
+                return false;
+            }
+
+            return _retired = true;
+        }
+    }
+
+    /// <summary>Retires the record if <paramref name="sessionId"/> is the session it holds.</summary>
+    public bool RetireIfSession(string sessionId)
+    {
+        lock (_gate)
+        {
+            if (_retired || !string.Equals(_report.SessionId, sessionId, StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            return _retired = true;
+        }
+    }
+
+    private static string Kept(string stored, string reported) =>
+        string.Equals(stored, reported, StringComparison.Ordinal) ? stored : reported;
+}
+
+internal enum RecordUpdate
+{
+    Applied,
+    Stale,
+
+    /// <summary>The record left the registry meanwhile: the report belongs in a new one.</summary>
+    Retired,
+}
