@@ -43,10 +43,12 @@ public class RenderTelemetryTests(ITestOutputHelper output)
         await using var idling = await BlenderRun.IdleAsync(blenderVersion, setting, idle, output, environment);
 
         // Mid-render, a frame or more done: one is cancelled (Ctrl-C), one dies.
-        var midRender = await scraper.UntilAsync(s => s.Instance("blender_frames_rendered_total", cancelled, "0") >= 1
+        await scraper.UntilAsync(s => s.Instance("blender_frames_rendered_total", cancelled, "0") >= 1
             && s.Instance("blender_frames_rendered_total", killed, "0") >= 1
             && s.Instance("Blender_Render", idle, "0") == 0, Deadline, "two renders a frame in, one Blender idle");
-        var frameBeforeDeath = midRender.Instance("blender_current_frame", killed, "0");
+        // The jobs table shows jobs being rendered: now, in both Prometheus versions.
+        await AssertPanelsShowDataAsync(monitoring, ["Jobs"]);
+        var frameBeforeDeath = (await scraper.ScrapeAsync()).Instance("blender_current_frame", killed, "0");
         cancelling.Interrupt();
         dying.Kill();
         idling.Kill();
@@ -58,9 +60,14 @@ public class RenderTelemetryTests(ITestOutputHelper output)
         var ended = await scraper.UntilAsync(s => s.Value("blender_renders_total", ("host", completed), ("outcome", "completed")) == 1
             && s.Value("blender_renders_total", ("host", cancelled), ("outcome", "cancelled")) == 1, TimeSpan.FromSeconds(10), "both outcomes");
         AssertTelemetryOfTheCompletedJob(ended, completed);
+        // The dashboard's panels on this data, in both Prometheus versions, while the two instances still report.
+        await AssertPanelsShowDataAsync(monitoring, NewPanels.Except(["Jobs", "Lost renders"]));
         Assert.Equal(0, ended.Value("blender_renders_total", ("host", cancelled), ("outcome", "completed")));
         Assert.Equal(0, await completing.ReleaseAsync(Deadline));
-        Assert.Equal(0, await cancelling.ReleaseAsync(Deadline));
+        // Blender exits with 1 after a cancelled render; it still exits as it should, signing off.
+        Assert.InRange(await cancelling.ReleaseAsync(Deadline), 0, 1);
+        var signedOff = await scraper.ScrapeAsync();
+        Assert.DoesNotContain(signedOff.Samples, s => s.Label("host") is var h && (h == completed || h == cancelled));
 
         // The server tells the lost render (the killed one, at the frame it was on) from the rest.
         var lost = await UntilLostRendersAsync(server, Deadline);
@@ -82,13 +89,51 @@ public class RenderTelemetryTests(ITestOutputHelper output)
             var description = alert["annotations"]!["description"]!.ToString();
             Assert.Contains($"frame {dyingFrame}", description, StringComparison.Ordinal);
             Assert.Contains(Job, description, StringComparison.Ordinal);
+            Assert.Contains("an unsaved file", description, StringComparison.Ordinal); // the test's scene was never saved
         }
+
+        await AssertPanelsShowDataAsync(monitoring, ["Lost renders"]);
 
         // The idle instance that expired and the two clean exits are no lost renders; the lower-severity alert covers the idle expiry; RenderFarmRenderLost never names the others.
         await monitoring.Webhook.UntilFiringAsync("RenderFarmInstanceLost", _ => true, Deadline, monitoring.Logs);
         await Task.Delay(TimeSpan.FromSeconds(3)); // two more evaluations and notifications
         Assert.All(monitoring.Webhook.Firing("RenderFarmRenderLost"), a => Assert.Equal(killed, a["labels"]!["host"]!.ToString()));
         Assert.Single(await UntilLostRendersAsync(server, TimeSpan.Zero));
+    }
+
+    /// <summary>The dashboard's panels for render wranglers.</summary>
+    private static readonly string[] NewPanels =
+        ["Jobs", "Frame time p50 and p95 by host", "Frame times", "Peak memory per frame by host", "Renders per hour", "Lost renders"];
+
+    /// <summary>Every query of the titled panels, as Grafana sends it, returns data in every Prometheus (polled: scrapes are 1 s apart).</summary>
+    private async Task AssertPanelsShowDataAsync(FarmMonitoring monitoring, IEnumerable<string> titles)
+    {
+        var dashboard = JsonNode.Parse(await File.ReadAllTextAsync(
+            Path.Combine(BlenderVersion.TestsDirectory, "..", "deploy", "grafana", "renderfarm-dashboard.json")))!;
+        var wanted = titles.ToHashSet();
+        var queries = dashboard["panels"]!.AsArray()
+            .Where(p => wanted.Contains(p!["title"]!.ToString()))
+            .SelectMany(p => p!["targets"]!.AsArray().Select(t => (Title: p["title"]!.ToString(), Expr: t!["expr"]!.ToString())))
+            .ToList();
+        Assert.Equal(wanted.Order(), queries.Select(q => q.Title).Distinct().Order());
+        foreach (var (title, expr) in queries)
+        {
+            var query = expr.Replace("$__rate_interval", "1m", StringComparison.Ordinal).Replace("$host", ".+", StringComparison.Ordinal)
+                .Replace("$instance", ".+", StringComparison.Ordinal);
+            var until = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+            Dictionary<string, JsonArray> results;
+            while ((results = await monitoring.QueryAsync(query)).Values.Any(r => r.Count == 0) && DateTime.UtcNow < until)
+            {
+                await Task.Delay(500);
+            }
+
+            foreach (var (prometheus, result) in results)
+            {
+                Assert.True(result.Count > 0, $"{prometheus}: panel '{title}' shows nothing: {query}");
+            }
+
+            output.WriteLine($"panel '{title}': {string.Join(", ", results.Select(r => $"{r.Key} {r.Value.Count} series"))}");
+        }
     }
 
     private void AssertTelemetryOfTheCompletedJob(Exposition metrics, string host)

@@ -36,12 +36,23 @@ public sealed class PrometheusFixture : IAsyncLifetime, IDisposable
     {
         for (var i = 0; i < 2; i++)
         {
-            var server = await ServerProcess.StartAsync();
+            // A short TTL, so the render that goes quiet below is a lost render within seconds.
+            var server = await ServerProcess.StartAsync(new Dictionary<string, string>
+            {
+                ["RenderFarm:InstanceTtl"] = "00:00:03",
+                ["RenderFarm:HeartbeatInterval"] = "00:00:01",
+            });
             _servers.Add(server);
             _channels.Add(GrpcChannel.ForAddress(server.GrpcAddress));
         }
 
         await ReportAsync(1);
+        // A Blender that dies mid-render: one report, then nothing.
+        var dying = Farm.Report("deploy-node9", "0", 1, "deploy-session", rendering: true, frame: 17);
+        dying.JobFrameStart = 1;
+        dying.JobFrameEnd = 100;
+        dying.Job = "deploy-job";
+        await new Reporter.ReporterClient(_channels[0]).ReportAsync(dying);
         _reporting = KeepReportingAsync(_stop.Token);
         await StartPrometheusAsync();
     }
@@ -115,6 +126,17 @@ public sealed class PrometheusFixture : IAsyncLifetime, IDisposable
             report.LastFrameSeconds = 2.5;
             report.ProcessCpuSeconds = 0.4 * sequence;
             report.ResidentMemoryBytes = 500_000_000;
+            // A job of 1000 frames at 2.5 s a frame: one frame more per report, each in the 5 s bucket; and a render
+            // completed every 10 reports.
+            report.JobFrameStart = 1;
+            report.JobFrameEnd = 1000;
+            report.Job = rendering ? "deploy-job" : "";
+            report.Device = "CPU";
+            report.Samples = 128;
+            report.FrameSecondsCounts.AddRange([0, 0, frames, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+            report.FrameSecondsSum = 2.5 * frames;
+            report.FramePeakMemoryBytes = 600_000_000 + (frames % 7 * 10_000_000);
+            report.RendersCompleted = sequence / 10;
             foreach (var replica in replicas)
             {
                 await new Reporter.ReporterClient(_channels[replica]).ReportAsync(report);
