@@ -155,9 +155,7 @@ public static class FarmLoad
         else if (instance.Rendering && random.NextDouble() < settings.FrameRate)
         {
             var seconds = 20 + random.NextDouble() * 40;
-            instance.FramesRendered++;
-            instance.RenderSeconds += seconds;
-            instance.LastFrameSeconds = seconds;
+            instance.FinishFrame(seconds, 5_000_000_000 + (ulong)(random.NextDouble() * 1e9));
             instance.CurrentFrame++;
         }
     }

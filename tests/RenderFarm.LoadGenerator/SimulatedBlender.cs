@@ -71,9 +71,7 @@ internal sealed class SimulatedBlender(
             }
 
             await StayAsync(Scaled(frameTime), cancellationToken);
-            state.FramesRendered++;
-            state.RenderSeconds += frameTime.TotalSeconds;
-            state.LastFrameSeconds = frameTime.TotalSeconds;
+            state.FinishFrame(frameTime.TotalSeconds, job.ResidentMemoryBytes);
             events.FrameRendered();
             await ReportAsync(cancellationToken);
         }

@@ -5,7 +5,9 @@ namespace RenderFarm.LoadGenerator;
 /// <summary>
 /// The state one Blender instance reports, as the add-on keeps it: a session per Blender
 /// process, a sequence that grows with every report, counters that restart with the session.
-/// Not thread-safe: one call per instance is in flight at a time.
+/// A new instance is one of a farm at work: a dozen frames into its session (so its reports and
+/// the server's /metrics carry the frame-time histogram, as a working farm's do); a restarted one
+/// starts from nothing. Not thread-safe: one call per instance is in flight at a time.
 /// </summary>
 public sealed class SimulatedInstance(string host, string instance)
 {
@@ -36,11 +38,26 @@ public sealed class SimulatedInstance(string host, string instance)
 
     public int? JobFrameEnd { get; set; }
 
-    public ulong FramesRendered { get; set; }
+    public ulong FramesRendered { get; set; } = 12;
 
-    public double RenderSeconds { get; set; }
+    public double RenderSeconds { get; set; } = 540;
 
-    public double? LastFrameSeconds { get; set; }
+    public double? LastFrameSeconds { get; set; } = 45;
+
+    public string Device { get; set; } = "OPTIX";
+
+    public string Job { get; set; } = "shot010_lighting";
+
+    public uint Samples { get; set; } = 1024;
+
+    /// <summary>Frames per bucket of the frame-time histogram (see the .proto's frame-seconds-bounds); empty before the first.</summary>
+    public ulong[] FrameSecondsCounts { get; private set; } = [0, 0, 0, 0, 0, 12, 0, 0, 0, 0, 0, 0, 0];
+
+    public double FrameSecondsSum { get; set; } = 540;
+
+    public ulong? FramePeakMemoryBytes { get; set; } = 5_500_000_000;
+
+    public ulong RendersCompleted { get; set; } = 1;
 
     public double ProcessCpuSeconds { get; set; }
 
@@ -66,6 +83,10 @@ public sealed class SimulatedInstance(string host, string instance)
         FramesRendered = 0;
         RenderSeconds = 0;
         LastFrameSeconds = null;
+        FrameSecondsCounts = [];
+        FrameSecondsSum = 0;
+        FramePeakMemoryBytes = null;
+        RendersCompleted = 0;
         ProcessCpuSeconds = 0;
         ResidentMemoryBytes = 420 * 1024 * 1024;
         SignedOff = false;
@@ -91,7 +112,18 @@ public sealed class SimulatedInstance(string host, string instance)
             RenderSeconds = RenderSeconds,
             ProcessCpuSeconds = ProcessCpuSeconds,
             ResidentMemoryBytes = ResidentMemoryBytes,
+            Device = Device,
+            Job = Job,
+            Samples = Samples,
+            FrameSecondsCounts = { FrameSecondsCounts },
+            FrameSecondsSum = FrameSecondsSum,
+            RendersCompleted = RendersCompleted,
         };
+        if (FramePeakMemoryBytes is { } peak)
+        {
+            report.FramePeakMemoryBytes = peak;
+        }
+
         if (JobFrameStart is { } start && JobFrameEnd is { } end)
         {
             report.JobFrameStart = start;
@@ -105,6 +137,26 @@ public sealed class SimulatedInstance(string host, string instance)
 
         return report;
     }
+
+    /// <summary>A finished frame of <paramref name="seconds"/>: counted, timed, into its histogram bucket.</summary>
+    public void FinishFrame(double seconds, ulong peakMemoryBytes)
+    {
+        FramesRendered++;
+        RenderSeconds += seconds;
+        LastFrameSeconds = seconds;
+        if (FrameSecondsCounts.Length == 0)
+        {
+            FrameSecondsCounts = new ulong[FrameSecondsBounds.Length + 1];
+        }
+
+        var bucket = Array.FindIndex(FrameSecondsBounds, bound => seconds <= bound);
+        FrameSecondsCounts[bucket < 0 ? FrameSecondsBounds.Length : bucket]++;
+        FrameSecondsSum += seconds;
+        FramePeakMemoryBytes = peakMemoryBytes;
+    }
+
+    /// <summary>The .proto's frame-seconds-bounds.</summary>
+    private static readonly double[] FrameSecondsBounds = [1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 7200];
 
     public SignOffRequest SignOffRequest() => new() { Host = Host, Instance = Instance, SessionId = SessionId };
 

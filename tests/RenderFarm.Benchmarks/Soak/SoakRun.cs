@@ -120,10 +120,9 @@ public static class SoakRun
             if (instance.Rendering)
             {
                 instance.CurrentFrame++;
-                instance.FramesRendered++;
-                instance.LastFrameSeconds = 1 + random.NextDouble() * 60;
-                instance.RenderSeconds += instance.LastFrameSeconds.Value;
-                instance.ProcessCpuSeconds += instance.LastFrameSeconds.Value * 1.8;
+                var seconds = 1 + random.NextDouble() * 60;
+                instance.FinishFrame(seconds, 4_000_000_000);
+                instance.ProcessCpuSeconds += seconds * 1.8;
             }
         }
     }
