@@ -50,7 +50,7 @@ public class FarmPageTests(PageFixture fixture, ITestOutputHelper output) : ICla
     }
 
     [Fact]
-    public async Task Expired_instance_disappears_from_the_table()
+    public async Task Instance_that_expires_mid_render_leaves_the_table_and_is_listed_as_a_lost_render()
     {
         await using var context = await NewContextAsync();
         var page = await context.NewPageAsync();
@@ -64,6 +64,12 @@ public class FarmPageTests(PageFixture fixture, ITestOutputHelper output) : ICla
         // TTL, the sweep (within 1 s) and one poll of the page (1 s), with room for a busy machine.
         await Assertions.Expect(row).ToHaveCountAsync(0, new() { Timeout = Ms(PageFixture.Ttl + Deadline) });
         output.WriteLine($"row gone {(DateTime.UtcNow - shownAt).TotalSeconds:F1} s after it was shown (TTL {PageFixture.Ttl.TotalSeconds} s)");
+
+        // It was rendering: the page lists it among the lost renders (polled every fifth second).
+        var lost = page.Locator("#lost-rows tr", new() { HasText = "page-expiring" });
+        await Assertions.Expect(lost).ToBeVisibleAsync(new() { Timeout = Ms(Deadline) });
+        await Assertions.Expect(lost).ToContainTextAsync("stopped reporting");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Lost renders" })).ToBeVisibleAsync();
     }
 
     [Fact]

@@ -59,6 +59,12 @@
     return `${Math.round(seconds / 60)} min ago`;
   }
 
+  function formatDuration(seconds) {
+    if (seconds < 90) return `${Math.round(seconds)} s`;
+    if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
+    return `${(seconds / 3600).toFixed(1)} h`;
+  }
+
   function jobCell(instance) {
     const cell = element('td', 'job-cell');
     const job = instance.job;
@@ -84,6 +90,7 @@
       fill.style.width = `${percent}%`;
       bar.append(fill);
       wrap.append(element('span', 'range', range), bar, element('span', 'percent', `${percent}%`));
+      if (job.etaSeconds != null) wrap.append(element('span', 'eta', `ETA ${formatDuration(job.etaSeconds)}`));
     }
 
     cell.append(wrap);
@@ -173,12 +180,34 @@
       renderSummary(view.data.summary);
       renderTable();
       setConnection(true, `Live · updated ${new Date(view.receivedAt).toLocaleTimeString()}`);
+      await pollLost();
     } catch (error) {
       const since = view.receivedAt ? ` · showing data from ${new Date(view.receivedAt).toLocaleTimeString()}` : '';
       setConnection(false, `Server unreachable (${error.message})${since}`);
     } finally {
       setTimeout(poll, pollMilliseconds);
     }
+  }
+
+  // Lost renders change rarely: every fifth poll is enough.
+  let lostPolls = 0;
+  async function pollLost() {
+    if (lostPolls++ % 5 !== 0) return;
+    const response = await fetch('api/lost-renders', { cache: 'no-store', headers: { Accept: 'application/json' } });
+    if (!response.ok) return;
+    const lost = (await response.json()).lostRenders.slice().reverse();
+    const rows = lost.map((render) => {
+      const tr = element('tr');
+      const host = element('th', '', render.host);
+      host.scope = 'row';
+      tr.append(host, element('td', '', render.instance), element('td', '', render.renderJob || '–'),
+        element('td', 'file', render.file || 'unsaved'), element('td', 'number', String(render.frame)),
+        element('td', '', new Date(render.lostAt).toLocaleString()),
+        element('td', '', render.cause === 'expired' ? 'stopped reporting' : 'Blender restarted'));
+      return tr;
+    });
+    $('lost-rows').replaceChildren(...rows);
+    $('lost').hidden = rows.length === 0;
   }
 
   // The filter lives in the address, so a wall screen can be bookmarked on its hosts.
