@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 
 namespace RenderFarm.BlenderTests;
@@ -18,7 +17,7 @@ public sealed class AlertWebhook : IDisposable
     {
         for (var attempt = 1; ; attempt++)
         {
-            Port = FreePort();
+            Port = MonitoringProcess.FreePort();
             _listener.Prefixes.Clear();
             _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
             try
@@ -107,12 +106,5 @@ public sealed class AlertWebhook : IDisposable
             context.Response.StatusCode = 200;
             context.Response.Close();
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

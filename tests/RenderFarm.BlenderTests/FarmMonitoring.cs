@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using RenderFarm.Testing;
-using Xunit.Abstractions;
 
 namespace RenderFarm.BlenderTests;
 
@@ -102,7 +100,7 @@ public sealed class FarmMonitoring : IAsyncDisposable
                   - url: {Webhook.Url}
                     send_resolved: true
             """);
-        var alertmanager = await MonitoringProcess.StartAsync("Alertmanager", null, "prometheus-alertmanager",
+        var alertmanager = await MonitoringProcess.StartAsync("Alertmanager", "prometheus-alertmanager",
             [$"--config.file={alertmanagerConfig}", $"--storage.path={Path.Combine(scratch, "alertmanager")}",
              "--web.listen-address=127.0.0.1:{port}", "--cluster.listen-address=", "--log.level=warn"], scratch, output);
         _processes.Add(alertmanager);
@@ -131,9 +129,13 @@ public sealed class FarmMonitoring : IAsyncDisposable
                         labels:
                           pod: renderfarm-server
                 """);
-            _processes.Add(await MonitoringProcess.StartAsync($"Prometheus {name}", suite, "prometheus",
+            string[] arguments =
                 [$"--config.file={config}", $"--storage.tsdb.path={Path.Combine(scratch, "data-" + name)}",
-                 "--web.listen-address=127.0.0.1:{port}", "--log.level=warn"], scratch, output));
+                 "--web.listen-address=127.0.0.1:{port}", "--log.level=warn"];
+            _processes.Add(suite is null
+                ? await MonitoringProcess.StartAsync($"Prometheus {name}", "prometheus", arguments, scratch, output)
+                : await MonitoringProcess.StartAsync($"Prometheus {name}", expanded => BlenderVersion.InRoot(suite, "prometheus", expanded, scratch),
+                    arguments, scratch, output));
         }
     }
 }

@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using RenderFarm.Testing;
-using Xunit.Abstractions;
 
 namespace RenderFarm.BlenderTests;
 

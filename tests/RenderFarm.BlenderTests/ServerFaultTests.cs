@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using RenderFarm.Testing;
-using Xunit.Abstractions;
 
 namespace RenderFarm.BlenderTests;
 

@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using RenderFarm.Testing;
-using Xunit.Abstractions;
 
 namespace RenderFarm.BlenderTests;
 

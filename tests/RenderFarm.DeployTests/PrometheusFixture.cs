@@ -27,10 +27,10 @@ public sealed class PrometheusFixture : IAsyncLifetime, IDisposable
     private readonly List<ServerProcess> _servers = [];
     private readonly List<GrpcChannel> _channels = [];
     private DirectoryInfo? _scratch;
-    private Process? _prometheus;
+    private MonitoringProcess? _prometheus;
     private Task? _reporting;
 
-    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
+    public HttpClient Http => _prometheus!.Http;
 
     public async Task InitializeAsync()
     {
@@ -92,13 +92,10 @@ public sealed class PrometheusFixture : IAsyncLifetime, IDisposable
             await _reporting;
         }
 
-        if (_prometheus is { HasExited: false })
+        if (_prometheus is not null)
         {
-            _prometheus.Kill(entireProcessTree: true);
-            await _prometheus.WaitForExitAsync();
+            await _prometheus.DisposeAsync();
         }
-
-        _prometheus?.Dispose();
         _channels.ForEach(c => c.Dispose());
         foreach (var server in _servers)
         {
@@ -110,7 +107,6 @@ public sealed class PrometheusFixture : IAsyncLifetime, IDisposable
 
     public void Dispose()
     {
-        Http.Dispose();
         _stop.Dispose();
     }
 
@@ -186,72 +182,8 @@ public sealed class PrometheusFixture : IAsyncLifetime, IDisposable
         _scratch = Directory.CreateTempSubdirectory("renderfarm-prometheus-");
         var configPath = Path.Combine(_scratch.FullName, "prometheus.yml");
         await File.WriteAllTextAsync(configPath, DeriveConfig());
-
-        // Prometheus does not report a port it picked itself: take a free one, retry if lost.
-        for (var attempt = 1; ; attempt++)
-        {
-            var port = FreePort();
-            var start = new ProcessStartInfo(Tools.Require("prometheus"))
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                WorkingDirectory = _scratch.FullName,
-            };
-            foreach (var argument in new[]
-                     {
-                         $"--config.file={configPath}", $"--storage.tsdb.path={Path.Combine(_scratch.FullName, "data")}",
-                         $"--web.listen-address=127.0.0.1:{port}", "--log.level=warn",
-                     })
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            _prometheus = Process.Start(start)!;
-            _prometheus.OutputDataReceived += (_, _) => { };
-            _prometheus.ErrorDataReceived += (_, _) => { };
-            _prometheus.BeginOutputReadLine();
-            _prometheus.BeginErrorReadLine();
-            Http.BaseAddress = new Uri($"http://127.0.0.1:{port}");
-            if (await WaitReadyAsync())
-            {
-                return;
-            }
-
-            if (attempt == 3)
-            {
-                throw new InvalidOperationException("Prometheus did not become ready");
-            }
-        }
-    }
-
-    private async Task<bool> WaitReadyAsync()
-    {
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (DateTime.UtcNow < until && !_prometheus!.HasExited)
-        {
-            try
-            {
-                using var response = await Http.GetAsync("/-/ready");
-                if (response.IsSuccessStatusCode)
-                {
-                    return true;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(100);
-        }
-
-        return false;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        _prometheus = await MonitoringProcess.StartAsync("Prometheus", "prometheus",
+            [$"--config.file={configPath}", $"--storage.tsdb.path={Path.Combine(_scratch.FullName, "data")}",
+             "--web.listen-address=127.0.0.1:{port}", "--log.level=warn"], _scratch.FullName);
     }
 }

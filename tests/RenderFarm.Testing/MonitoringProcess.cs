@@ -4,11 +4,11 @@ using System.Net;
 using System.Net.Sockets;
 using Xunit.Abstractions;
 
-namespace RenderFarm.BlenderTests;
+namespace RenderFarm.Testing;
 
 /// <summary>
-/// A Prometheus or Alertmanager process on a loopback port, from this machine (Debian stable) or from a
-/// Debian root (sid's Prometheus 3.5 LTS), working in a scratch folder under /tmp that the root shares.
+/// A Prometheus or Alertmanager process on a loopback port (both answer <c>/-/ready</c>), from this machine
+/// (Debian stable) or elsewhere (a Debian root's, through <c>startInfo</c>), working in a scratch folder.
 /// </summary>
 public sealed class MonitoringProcess : IAsyncDisposable
 {
@@ -19,7 +19,7 @@ public sealed class MonitoringProcess : IAsyncDisposable
     {
         _process = process;
         Port = port;
-        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
         Name = name;
     }
 
@@ -32,11 +32,16 @@ public sealed class MonitoringProcess : IAsyncDisposable
     public string Log => string.Join('\n', _log);
 
     /// <summary>
-    /// Starts <paramref name="program"/> (of the Debian <paramref name="suite"/> root, or this machine's when null) with
-    /// <paramref name="arguments"/>, where <c>{port}</c> stands for a free loopback port, and waits for its ready endpoint.
+    /// Starts this machine's <paramref name="program"/> with <paramref name="arguments"/>, where <c>{port}</c> stands for a
+    /// free loopback port, and waits for its ready endpoint.
     /// </summary>
-    public static async Task<MonitoringProcess> StartAsync(string name, string? suite, string program, string[] arguments,
-        string scratch, ITestOutputHelper output)
+    public static Task<MonitoringProcess> StartAsync(string name, string program, string[] arguments, string scratch,
+        ITestOutputHelper? output = null) =>
+        StartAsync(name, expanded => Plain(Tools.Require(program), expanded), arguments, scratch, output);
+
+    /// <summary>As above, the process made by <paramref name="startInfo"/> from the arguments (e.g. in a Debian root).</summary>
+    public static async Task<MonitoringProcess> StartAsync(string name, Func<string[], ProcessStartInfo> startInfo, string[] arguments,
+        string scratch, ITestOutputHelper? output = null)
     {
         // These programs do not report a port they picked themselves: take a free one, retry if it was taken meanwhile.
         for (var attempt = 1; ; attempt++)
@@ -44,7 +49,7 @@ public sealed class MonitoringProcess : IAsyncDisposable
             var port = FreePort();
             var expanded = arguments.Select(a => a.Replace("{port}", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 StringComparison.Ordinal)).ToArray();
-            var start = suite is null ? Plain(Testing.Tools.Require(program), expanded) : BlenderVersion.InRoot(suite, program, expanded, scratch);
+            var start = startInfo(expanded);
             start.WorkingDirectory = scratch;
             var process = new MonitoringProcess(Process.Start(start)!, port, name);
             process._process.OutputDataReceived += (_, e) => process.Keep(e.Data);
@@ -53,7 +58,7 @@ public sealed class MonitoringProcess : IAsyncDisposable
             process._process.BeginErrorReadLine();
             if (await process.WaitReadyAsync(TimeSpan.FromSeconds(60)))
             {
-                output.WriteLine($"{name} ready on 127.0.0.1:{port}");
+                output?.WriteLine($"{name} ready on 127.0.0.1:{port}");
                 return process;
             }
 
@@ -121,7 +126,8 @@ public sealed class MonitoringProcess : IAsyncDisposable
         return start;
     }
 
-    private static int FreePort()
+    /// <summary>A loopback port free now (for programs that cannot report one they picked themselves).</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
