@@ -12,9 +12,10 @@ mkdir -p "$results"
 
 # Debian packages the suites run against: promtool, Blender, the Python side of the add-on tests,
 # docker-compose checks the compose file (no engine needed); Chromium shows the farm page;
-# Pushgateway is the benchmark's comparison; debootstrap makes the Debian roots of newer Blenders;
-# systemd-analyze checks the service unit; flake8 checks the add-on's Python. kubectl comes from Kubernetes' own packages on the machine image.
-debian_packages=(prometheus prometheus-pushgateway blender python3-pytest python3-protobuf python3-grpcio protobuf-compiler openssl docker-compose chromium debootstrap systemd flake8)
+# Pushgateway is the benchmark's comparison; Alertmanager receives the shipped alerts from a real Blender
+# farm; debootstrap makes the Debian roots of newer Blenders; systemd-analyze checks the service unit;
+# flake8 checks the add-on's Python. kubectl comes from Kubernetes' own packages on the machine image.
+debian_packages=(prometheus prometheus-pushgateway prometheus-alertmanager blender python3-pytest python3-protobuf python3-grpcio protobuf-compiler openssl docker-compose chromium debootstrap systemd flake8)
 
 # The Blender version matrix beyond this machine's own 3.4: Debian suite, the Blender version it must have,
 # and more of that suite's packages the suites use (sid's Prometheus 3.5 LTS and its Alertmanager).
@@ -129,16 +130,20 @@ run_suite() { # project
     fi
 }
 
-# C# suites, one after another: the end-to-end ones load both cores. The Blender suites go last, so
-# on a first run the others run while the Blender roots are still being made.
+# C# suites, one after another: the end-to-end ones load both cores. The suites that use the Debian roots
+# (the Blender suites; the deploy tests for sid's promtool 3.5) go last, so on a first run the others run
+# while the roots are still being made.
+uses_roots=(RenderFarm.DeployTests.csproj RenderFarm.BlenderTests.csproj)
 for project in tests/*/*.csproj; do
-    grep -q '<IsTestProject>true</IsTestProject>' "$project" || continue
-    [ "$(basename "$project")" = RenderFarm.BlenderTests.csproj ] || run_suite "$project"
+    [[ "$(basename "$project")" == *Tests.csproj ]] || continue
+    [[ " ${uses_roots[*]} " == *" $(basename "$project") "* ]] || run_suite "$project"
 done
 if wait_for_blender_roots; then
-    run_suite tests/RenderFarm.BlenderTests/RenderFarm.BlenderTests.csproj
+    for project in "${uses_roots[@]}"; do
+        run_suite "tests/${project%.csproj}/$project"
+    done
 else
-    record "RenderFarm.BlenderTests (Blender roots)" 0 1
+    record "RenderFarm.DeployTests, BlenderTests (Debian roots)" 0 1
 fi
 
 # The add-on's bpy-free core, with the system Python Blender itself uses.

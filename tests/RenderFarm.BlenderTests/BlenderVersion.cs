@@ -45,7 +45,7 @@ public sealed record BlenderVersion(string Name, string? Suite)
     public bool IsExtension => Suite is not null;
 
     /// <summary>The root Blender runs in (null: this machine's own Blender).</summary>
-    public string? Root => Suite is null ? null : RootOf(Suite);
+    public string? Root => Suite is null ? null : DebianRoots.Folder(Suite);
 
     /// <summary>
     /// A process that runs Blender with <paramref name="arguments"/>: directly, or inside this version's root
@@ -60,20 +60,10 @@ public sealed record BlenderVersion(string Name, string? Suite)
     /// </summary>
     public static ProcessStartInfo InRoot(string suite, string program, IEnumerable<string> arguments, params string[] sharedFolders)
     {
-        var root = RootOf(suite);
-        if (!File.Exists(Path.Combine(root, ".renderfarm-root")))
-        {
-            throw new InvalidOperationException(
-                $"No Debian {suite} root at {root}: tests/run.sh makes it (tests/blender-roots/build.sh {suite})");
-        }
-
+        var root = DebianRoots.Require(suite);
         return Program(Path.Combine(TestsDirectory, "blender-roots", "run-in-root.sh"),
             [root, string.Join(':', sharedFolders), program, .. arguments]);
     }
-
-    private static string RootOf(string suite) => Path.Combine(
-        Environment.GetEnvironmentVariable("RENDERFARM_TEST_CACHE") is { Length: > 0 } cache ? cache : "/var/cache/renderfarm-tests",
-        "blender-roots", suite);
 
     private static ProcessStartInfo Program(string program, IEnumerable<string> arguments)
     {

@@ -32,6 +32,31 @@ public class PromtoolTests
     }
 
     [Fact]
+    public async Task Kubernetes_scrape_config_passes_promtool_3_5_check_config_as_shipped()
+    {
+        // Debian sid's Prometheus 3.5 LTS (in the Debian root the Blender suite uses) reads Kubernetes discovery:
+        // the file is checked whole, rules beside it as shipped. The root shares folders under /tmp only.
+        var scratch = Directory.CreateTempSubdirectory("renderfarm-promconfig-");
+        try
+        {
+            var config = Path.Combine(scratch.FullName, "prometheus-kubernetes.yml");
+            System.IO.File.Copy(Repository.Deploy("prometheus", "prometheus-kubernetes.yml"), config);
+            Directory.CreateDirectory(Path.Combine(scratch.FullName, "rules"));
+            System.IO.File.Copy(Rules, Path.Combine(scratch.FullName, "rules", Path.GetFileName(Rules)));
+
+            var (exitCode, output) = await Tools.RunAsync(Repository.File("tests", "blender-roots", "run-in-root.sh"),
+                [DebianRoots.Require("sid"), scratch.FullName, "promtool", "check", "config", config]);
+
+            Assert.True(exitCode == 0, $"promtool 3.5 check config exited {exitCode}:\n{output}");
+            Assert.Contains("SUCCESS: 1 rule files found", output, StringComparison.Ordinal); // the shipped rules, read too
+        }
+        finally
+        {
+            scratch.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void Both_scrape_configs_honor_labels_in_job_renderfarm()
     {
         foreach (var file in new[] { "prometheus.yml", "prometheus-kubernetes.yml" })
