@@ -1,8 +1,4 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
-using RenderFarm.Server;
-using RenderFarm.Server.Registry;
 
 namespace RenderFarm.UnitTests;
 

@@ -1,7 +1,6 @@
 using System.IO.Pipelines;
 using System.Text;
 using RenderFarm.Server.Exposition;
-using RenderFarm.Server.Registry;
 using RenderFarm.Testing;
 
 namespace RenderFarm.UnitTests;

@@ -1,5 +1,3 @@
-using RenderFarm.Server.Registry;
-
 namespace RenderFarm.UnitTests;
 
 public class InstanceRegistryTests

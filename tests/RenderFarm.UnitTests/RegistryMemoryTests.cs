@@ -1,4 +1,3 @@
-using RenderFarm.Server.Registry;
 using Xunit.Abstractions;
 
 namespace RenderFarm.UnitTests;

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using RenderFarm.Server;
 
 namespace RenderFarm.UnitTests;
 

@@ -1,7 +1,3 @@
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
-using RenderFarm.Server;
-using RenderFarm.Server.Registry;
 using RenderFarm.Testing;
 
 namespace RenderFarm.UnitTests;

@@ -1,6 +1,3 @@
-using RenderFarm.Server;
-using RenderFarm.Server.Registry;
-
 namespace RenderFarm.UnitTests;
 
 public class ReportRulesTests

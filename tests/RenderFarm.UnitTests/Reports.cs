@@ -1,8 +1,3 @@
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
-using RenderFarm.Server;
-using RenderFarm.Server.Registry;
-
 namespace RenderFarm.UnitTests;
 
 /// <summary>Builds registries on a fake clock, and reports that pass validation.</summary>
