@@ -156,3 +156,10 @@ def test_samples_are_the_engines_own_setting(engine, samples):
 ])
 def test_eevee_is_one_engine_name_across_blender_versions(engine, reported):
     assert SceneInfo.of_blender(blender_scene(engine), SimpleNamespace(filepath="a.blend")).engine == reported
+
+
+def test_a_setting_this_blender_lacks_reads_as_unknown_and_the_rest_is_still_reported():
+    # Cycles chosen but its settings missing (a build or add-on without them): no device, no samples.
+    scene = SimpleNamespace(name="Shot", render=SimpleNamespace(engine="CYCLES"))
+    info = SceneInfo.of_blender(scene, SimpleNamespace(filepath="a.blend"), SimpleNamespace(addons=None))
+    assert info == SceneInfo(scene="Shot", blend_file="a.blend", engine="CYCLES", device="", samples=None)

@@ -24,6 +24,19 @@ def engine_name(engine):
     return ENGINE_NAMES.get(engine, engine)
 
 
+def _unknown_when_missing(unknown):
+    """A value a Blender version or an add-on lacks reads as unknown: it must never cost the report."""
+    def wrap(read):
+        def guarded(*args):
+            try:
+                return read(*args)
+            except (AttributeError, KeyError, TypeError, ValueError):
+                return unknown
+        return guarded
+    return wrap
+
+
+@_unknown_when_missing("")
 def render_device(scene, preferences):
     """The device as Blender's settings name it, never guessed: for Cycles the scene's CPU/GPU choice and,
     for GPU, the compute device type of Cycles' preferences (CUDA, OPTIX, HIP, ONEAPI, METAL); a GPU
@@ -40,6 +53,7 @@ def render_device(scene, preferences):
     return "CPU" if compute in ("NONE", "", None) else str(compute)
 
 
+@_unknown_when_missing(None)
 def render_samples(scene):
     """Samples per pixel of a final render: Cycles' and EEVEE's own settings; None for other engines."""
     engine = engine_name(scene.render.engine)
