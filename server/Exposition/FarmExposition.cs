@@ -140,17 +140,21 @@ public static class FarmExposition
         {
             var labels = metric.LabelSet * count;
             buffer.Write(metric.Family.Header);
-            for (var s = 0; s < metric.Series.Count; s++)
+            // Instance by instance, each one's series together: a histogram's buckets in order, then its sum and count,
+            // as OpenMetrics and Prometheus 3's conversion of classic histograms expect.
+            for (var i = 0; i < count; i++)
             {
-                var series = metric.Series[s];
-                for (int i = 0, at = (metric.FirstSeries + s) * count; i < count; i++, at++)
+                for (var s = 0; s < metric.Series.Count; s++)
                 {
+                    var at = ((metric.FirstSeries + s) * count) + i;
                     if (present[at])
                     {
+                        var series = metric.Series[s];
                         buffer.Sample(series.Name, labelSets[labels + i], series.Label, values[at]);
-                        await buffer.FlushIfFullAsync(cancellationToken);
                     }
                 }
+
+                await buffer.FlushIfFullAsync(cancellationToken);
             }
         }
     }

@@ -90,6 +90,7 @@ public sealed class InstanceRegistry(IOptions<RenderFarmOptions> options, TimePr
 
                     _records[key] = new InstanceRecord(key, report, timestamp, now, _texts);
                     Interlocked.Increment(ref _count);
+                    _lostRenders.Withdraw(report.Host, report.Instance, report.SessionId);
                     return new ReportResult(ReportOutcome.Applied);
                 }
             }
@@ -165,7 +166,7 @@ public sealed class InstanceRegistry(IOptions<RenderFarmOptions> options, TimePr
     }
 
     private static LostRender LostOf(in InstanceReport report, DateTimeOffset at, LostRenderCause cause) =>
-        new(report.Host, report.Instance, report.RenderJob, report.BlendFile, report.CurrentFrame, at, cause);
+        new(report.Host, report.Instance, report.RenderJob, report.BlendFile, report.CurrentFrame, at, cause, report.SessionId);
 
     /// <summary>Takes a record its caller retired out of the registry; only the retiring caller counts it.</summary>
     private void Remove(InstanceKey key, InstanceRecord record)

@@ -6,8 +6,11 @@ namespace RenderFarm.Server.Registry;
 /// died and the render manager started another). A clean exit signs off first, even in the middle of a render, and an
 /// idle instance that goes quiet loses no render: neither is one.
 /// </summary>
+/// <param name="SessionId">The Blender process that went away: if it reports again (it was only cut off for longer than
+/// the TTL), the render was not lost after all.</param>
 public sealed record LostRender(
-    string Host, string Instance, string RenderJob, string BlendFile, int Frame, DateTimeOffset LostAt, LostRenderCause Cause);
+    string Host, string Instance, string RenderJob, string BlendFile, int Frame, DateTimeOffset LostAt, LostRenderCause Cause,
+    string SessionId = "");
 
 public enum LostRenderCause
 {

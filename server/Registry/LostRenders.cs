@@ -40,6 +40,28 @@ public sealed class LostRenders(TimeSpan retention, TimeProvider timeProvider)
         Interlocked.Increment(ref _total);
     }
 
+    /// <summary>
+    /// The session reports again: it was cut off (a network outage longer than the TTL), not gone. Its expiry was no
+    /// lost render after all, and it leaves the list; the count of losses keeps it (counters do not go back).
+    /// </summary>
+    public void Withdraw(string host, string instance, string sessionId)
+    {
+        lock (_gate)
+        {
+            if (!_recent.Any(l => IsSession(l, host, instance, sessionId)))
+            {
+                return;
+            }
+
+            var others = _recent.Where(l => !IsSession(l, host, instance, sessionId)).ToList();
+            _recent.Clear();
+            others.ForEach(_recent.Enqueue);
+        }
+    }
+
+    private static bool IsSession(LostRender lost, string host, string instance, string sessionId) =>
+        lost.Cause == LostRenderCause.Expired && lost.SessionId == sessionId && lost.Host == host && lost.Instance == instance;
+
     private static bool SameRender(LostRender a, LostRender b) =>
         a.Host == b.Host && a.Instance == b.Instance && a.RenderJob == b.RenderJob && a.BlendFile == b.BlendFile && a.Frame == b.Frame;
 

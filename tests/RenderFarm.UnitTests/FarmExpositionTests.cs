@@ -162,13 +162,16 @@ public class FarmExpositionTests
         Assert.Equal(1000, scrape.Value("renderfarm_instances", ("state", "rendering")));
     }
 
-    internal static async Task<Exposition> ScrapeAsync(InstanceRegistry registry)
+    internal static async Task<Exposition> ScrapeAsync(InstanceRegistry registry) =>
+        Exposition.Parse(await ScrapeTextAsync(registry));
+
+    internal static async Task<string> ScrapeTextAsync(InstanceRegistry registry)
     {
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0));
         await FarmExposition.WriteAsync(pipe.Writer, registry, CancellationToken.None);
         await pipe.Writer.CompleteAsync();
         using var stream = pipe.Reader.AsStream();
         using var reader = new StreamReader(stream, Encoding.UTF8);
-        return Exposition.Parse(await reader.ReadToEndAsync());
+        return await reader.ReadToEndAsync();
     }
 }

@@ -54,7 +54,7 @@ public class RenderTelemetryTests
     }
 
     [Fact]
-    public async Task Before_its_first_frame_an_instance_has_no_histogram_and_no_frame_peak()
+    public async Task An_instance_that_never_rendered_has_no_histogram_and_no_frame_peak()
     {
         var (registry, _) = Reports.NewRegistry();
         registry.Apply(Reports.Valid());
@@ -91,6 +91,47 @@ public class RenderTelemetryTests
         var lost = Assert.Single(registry.LostRenders.Recent());
         Assert.Equal(new LostRender("node01", "0", "shot010", "/shots/010.blend", 42, time.GetUtcNow(), LostRenderCause.Expired), lost);
         Assert.Equal(1, registry.LostRenders.Total);
+    }
+
+    [Fact]
+    public void A_session_cut_off_past_its_ttl_that_reports_again_was_no_lost_render()
+    {
+        var (registry, time) = Reports.NewRegistry();
+        registry.Apply(Reports.Valid(rendering: true));
+        time.Advance(Reports.Ttl);
+        registry.RemoveExpired();
+        Assert.Single(registry.LostRenders.Recent());
+
+        // The same Blender process, back after a network outage longer than the TTL, still rendering.
+        registry.Apply(Reports.Valid(sequence: 2, rendering: true));
+
+        Assert.Empty(registry.LostRenders.Recent());
+        Assert.Equal(1, registry.LostRenders.Total);
+    }
+
+    [Fact]
+    public async Task Each_instances_histogram_lines_are_together_buckets_in_order_then_sum_and_count()
+    {
+        var (registry, _) = Reports.NewRegistry();
+        foreach (var host in new[] { "node01", "node02" })
+        {
+            registry.Apply(Reports.Valid(host: host) with
+            {
+                FrameSecondsBuckets = FrameTimes.Cumulative([1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+                FrameSecondsSum = 0.5,
+            });
+        }
+
+        var text = await FarmExpositionTests.ScrapeTextAsync(registry);
+
+        var lines = text.Split('\n').Where(l => l.StartsWith("blender_frame_render_seconds", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2 * 15, lines.Count);
+        var hosts = lines.Select(l => l.Contains("node01", StringComparison.Ordinal) ? "node01" : "node02").ToList();
+        Assert.All(hosts.Take(15), h => Assert.Equal(hosts[0], h));
+        Assert.All(hosts.Skip(15), h => Assert.NotEqual(hosts[0], h));
+        Assert.EndsWith("_count", lines[14].Split('{')[0], StringComparison.Ordinal);
+        Assert.EndsWith("_sum", lines[13].Split('{')[0], StringComparison.Ordinal);
+        Assert.Contains("le=\"+Inf\"", lines[12], StringComparison.Ordinal);
     }
 
     [Fact]

@@ -24,6 +24,11 @@ class FrameTimes:
         counts[bisect.bisect_left(BOUNDS, seconds)] += 1
         return FrameTimes(tuple(counts), self.seconds_sum + seconds)
 
+    def started(self):
+        """All buckets present, at zero when no frame finished yet: sent from the first render on, so Prometheus sees
+        the first frame as an increase of a series it already has (a series that appears at 1 counts no increase)."""
+        return self if self.counts else FrameTimes((0,) * (len(BOUNDS) + 1), self.seconds_sum)
+
     @property
     def frames(self):
         return sum(self.counts)

@@ -124,7 +124,8 @@ class RenderTracker:
         with self._lock:
             self._frame_started_at = None
             return self._update(rendering=True, scene_info=scene_info, current_frame=frame,
-                                job_frame_start=min(frame_start, frame_end), job_frame_end=max(frame_start, frame_end))
+                                job_frame_start=min(frame_start, frame_end), job_frame_end=max(frame_start, frame_end),
+                                frame_times=self._snapshot.frame_times.started())
 
     def frame_started(self, frame):
         with self._lock:

@@ -192,10 +192,19 @@
   // Lost renders change rarely: every fifth poll is enough.
   let lostPolls = 0;
   async function pollLost() {
-    if (lostPolls++ % 5 !== 0) return;
-    const response = await fetch('api/lost-renders', { cache: 'no-store', headers: { Accept: 'application/json' } });
-    if (!response.ok) return;
-    const lost = (await response.json()).lostRenders.slice().reverse();
+    if (lostPolls % 5 !== 0) {
+      lostPolls++;
+      return;
+    }
+    let lost;
+    try {
+      const response = await fetch('api/lost-renders', { cache: 'no-store', headers: { Accept: 'application/json' } });
+      if (!response.ok) return; // tried again next poll; the instances table stays as it is
+      lost = (await response.json()).lostRenders.slice().reverse();
+    } catch {
+      return;
+    }
+    lostPolls++;
     const rows = lost.map((render) => {
       const tr = element('tr');
       const host = element('th', '', render.host);
