@@ -89,7 +89,7 @@ public class RenderTelemetryTests
         Assert.Equal(2, registry.RemoveExpired().Count);
 
         var lost = Assert.Single(registry.LostRenders.Recent());
-        Assert.Equal(new LostRender("node01", "0", "shot010", "/shots/010.blend", 42, time.GetUtcNow(), LostRenderCause.Expired), lost);
+        Assert.Equal(new LostRender("node01", "0", "shot010", "/shots/010.blend", 42, time.GetUtcNow(), LostRenderCause.Expired, "s1"), lost);
         Assert.Equal(1, registry.LostRenders.Total);
     }
 
