@@ -150,14 +150,15 @@ public sealed class InstanceRegistry(IOptions<RenderFarmOptions> options, TimePr
             // Judged and retired under the record's lock: a report that lands first keeps it.
             if (pair.Value.RetireIfExpired(timeProvider, now, _ttl))
             {
-                Remove(pair.Key, pair.Value);
-                Interlocked.Increment(ref _expiredTotal);
+                // Counted and listed before it leaves: a scrape in between must not see it gone but not yet expired or lost.
                 var last = pair.Value.Read(); // retired: no report changes it any more
                 if (last.Report.Rendering)
                 {
                     _lostRenders.Add(LostOf(last.Report, timeProvider.GetUtcNow(), LostRenderCause.Expired));
                 }
 
+                Interlocked.Increment(ref _expiredTotal);
+                Remove(pair.Key, pair.Value);
                 (removed ??= []).Add(pair.Key);
             }
         }
