@@ -8,7 +8,7 @@ public sealed class LostRenders(TimeSpan retention, TimeProvider timeProvider)
 {
     public const int Capacity = 1000;
 
-    private readonly Queue<LostRender> _recent = new();
+    private readonly List<LostRender> _recent = [];
     private readonly Lock _gate = new();
     private long _total;
 
@@ -23,17 +23,11 @@ public sealed class LostRenders(TimeSpan retention, TimeProvider timeProvider)
         {
             // The same render lost again (its Blender restarted on the frame and died there again): one entry, the latest,
             // as one series on /metrics.
-            if (_recent.Any(l => SameRender(l, lost)))
-            {
-                var others = _recent.Where(l => !SameRender(l, lost)).ToList();
-                _recent.Clear();
-                others.ForEach(_recent.Enqueue);
-            }
-
-            _recent.Enqueue(lost);
+            _recent.RemoveAll(l => SameRender(l, lost));
+            _recent.Add(lost);
             if (_recent.Count > Capacity)
             {
-                _recent.Dequeue();
+                _recent.RemoveAt(0);
             }
         }
 
@@ -48,14 +42,7 @@ public sealed class LostRenders(TimeSpan retention, TimeProvider timeProvider)
     {
         lock (_gate)
         {
-            if (!_recent.Any(l => IsSession(l, host, instance, sessionId)))
-            {
-                return;
-            }
-
-            var others = _recent.Where(l => !IsSession(l, host, instance, sessionId)).ToList();
-            _recent.Clear();
-            others.ForEach(_recent.Enqueue);
+            _recent.RemoveAll(l => IsSession(l, host, instance, sessionId));
         }
     }
 
@@ -71,10 +58,7 @@ public sealed class LostRenders(TimeSpan retention, TimeProvider timeProvider)
         var oldest = timeProvider.GetUtcNow() - retention;
         lock (_gate)
         {
-            while (_recent.TryPeek(out var first) && first.LostAt < oldest)
-            {
-                _recent.Dequeue();
-            }
+            _recent.RemoveAll(l => l.LostAt < oldest);
 
             return [.. _recent];
         }
