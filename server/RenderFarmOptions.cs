@@ -30,6 +30,12 @@ public sealed class RenderFarmOptions : IValidatableObject
     /// </summary>
     public TimeSpan LostRenderRetention { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// How long a host's frame-time histogram outlives its last instance: render managers start a Blender per task, and
+    /// the host's totals must last from one task to the next, yet go with a burst node that is gone for good.
+    /// </summary>
+    public TimeSpan HostRetention { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>New instances beyond this many are refused with RESOURCE_EXHAUSTED.</summary>
     [Range(1, 10_000_000, ErrorMessage = "RenderFarm:MaxInstances must be between {1} and {2}.")]
     public int MaxInstances { get; set; } = 100_000;
@@ -58,6 +64,11 @@ public sealed class RenderFarmOptions : IValidatableObject
         if (LostRenderRetention < TimeSpan.FromSeconds(1) || LostRenderRetention > TimeSpan.FromDays(7))
         {
             yield return Error(nameof(LostRenderRetention), $"must be between 00:00:01 and 7.00:00:00, was {LostRenderRetention}");
+        }
+
+        if (HostRetention < TimeSpan.Zero || HostRetention > TimeSpan.FromDays(7))
+        {
+            yield return Error(nameof(HostRetention), $"must be between 00:00:00 and 7.00:00:00, was {HostRetention}");
         }
 
         if (GrpcPort != 0 && GrpcPort == HttpPort)

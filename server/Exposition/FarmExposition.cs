@@ -26,6 +26,13 @@ public static class FarmExposition
     private static readonly MetricFamily RendersLost =
         MetricFamily.Counter("renderfarm_renders_lost_total", "Renders whose Blender went away mid-render without signing off.");
 
+    private static readonly MetricFamily Renders =
+        MetricFamily.Counter("renderfarm_renders_total", "Renders that ended on the farm since the server started, by how they ended, whichever Blender process rendered them.");
+
+    private static readonly byte[] Completed = LabelText.Encode(("outcome", "completed"));
+
+    private static readonly byte[] Cancelled = LabelText.Encode(("outcome", "cancelled"));
+
     private static readonly MetricFamily RenderLost = MetricFamily.Gauge("blender_render_lost_timestamp_seconds",
         "Unix time a render was lost (its Blender went away mid-render without signing off), listed for RenderFarm:LostRenderRetention.");
 
@@ -41,6 +48,7 @@ public static class FarmExposition
         try
         {
             await WriteFamiliesAsync(buffer, records.AsMemory(0, count), cancellationToken);
+            await HostFrameTimes.WriteAsync(buffer, registry.Hosts, cancellationToken);
         }
         finally
         {
@@ -55,6 +63,9 @@ public static class FarmExposition
         buffer.Sample(Expired.Name, default, registry.ExpiredTotal);
         buffer.Write(SignedOff.Header);
         buffer.Sample(SignedOff.Name, default, registry.SignedOffTotal);
+        buffer.Write(Renders.Header);
+        buffer.Sample(Renders.Name, Completed, registry.RendersCompleted);
+        buffer.Sample(Renders.Name, Cancelled, registry.RendersCancelled);
         buffer.Write(RendersLost.Header);
         buffer.Sample(RendersLost.Name, default, registry.LostRenders.Total);
         buffer.Write(RenderLost.Header);

@@ -83,7 +83,6 @@ internal sealed class InstanceMetric
             (in InstanceEntry e) => e.Report.RenderSeconds),
         Gauge("blender_last_frame_seconds", "Render time of the last finished frame, in seconds.",
             (in InstanceEntry e) => e.Report.LastFrameSeconds),
-        FrameSeconds(),
         Gauge("blender_frame_peak_memory_bytes", "Peak resident memory of the Blender process during its last finished frame.",
             (in InstanceEntry e) => e.Report.FramePeakMemoryBytes),
         new(MetricFamily.Counter("blender_renders_total", "Renders of this Blender process that ended, by how they ended."),
@@ -111,31 +110,6 @@ internal sealed class InstanceMetric
     /// <summary>An info family: always 1, its information in its labels.</summary>
     private static InstanceMetric Info(string name, string help, params InstanceLabel[] labels) =>
         new(MetricFamily.Gauge(name, help), (in InstanceEntry _) => 1, labels);
-
-    /// <summary>
-    /// The frame-time histogram: a bucket per bound of <see cref="FrameTimes.Bounds"/> and <c>+Inf</c>, the sum and the
-    /// count, for instances that finished a frame (none before: a histogram of nothing is no information).
-    /// </summary>
-    private static InstanceMetric FrameSeconds()
-    {
-        const string name = "blender_frame_render_seconds";
-        var bucket = System.Text.Encoding.UTF8.GetBytes(name + "_bucket");
-        var series = new List<InstanceSeries>();
-        for (var b = 0; b < FrameTimes.BucketCount; b++)
-        {
-            var index = b;
-            var le = b < FrameTimes.Bounds.Length
-                ? FrameTimes.Bounds[b].ToString("R", System.Globalization.CultureInfo.InvariantCulture)
-                : "+Inf";
-            series.Add(new(bucket, LabelText.Encode(("le", le)), (in InstanceEntry e) => e.Report.FrameSecondsBuckets?[index]));
-        }
-
-        series.Add(new(System.Text.Encoding.UTF8.GetBytes(name + "_sum"), [],
-            (in InstanceEntry e) => e.Report.FrameSecondsBuckets is null ? null : e.Report.FrameSecondsSum));
-        series.Add(new(System.Text.Encoding.UTF8.GetBytes(name + "_count"), [],
-            (in InstanceEntry e) => e.Report.FrameSecondsBuckets?[^1]));
-        return new(MetricFamily.Histogram(name, "Render time of this Blender process's frames, in seconds."), [.. series], []);
-    }
 
     private static InstanceMetric[] NumberLabelSets(InstanceMetric[] metrics)
     {

@@ -19,15 +19,31 @@ internal sealed class InstanceRecord
     private RetiredSessions? _retiredSessions;
     private bool _retired;
 
-    public InstanceRecord(InstanceKey key, in InstanceReport report, long timestamp, DateTimeOffset now, TextPool texts)
+    public InstanceRecord(InstanceKey key, in InstanceReport report, long timestamp, DateTimeOffset now, TextPool texts, HostRecord hostRecord)
     {
         Key = key;
+        HostRecord = hostRecord;
         _report = report.WithTextsOf(default, texts) with { Host = key.Host, Instance = key.Instance };
         _lastSeenTimestamp = timestamp;
         _lastSeen = now;
     }
 
     public InstanceKey Key { get; }
+
+    /// <summary>The totals of the instance's host, which its frames add to.</summary>
+    public HostRecord HostRecord { get; }
+
+    /// <summary>What the first report added: everything its session counted so far.</summary>
+    public SessionProgress FirstProgress
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return SessionProgress.Between(null, _report);
+            }
+        }
+    }
 
     /// <summary>
     /// What the exposition keeps of this instance between scrapes (its encoded label text). The registry
@@ -51,9 +67,12 @@ internal sealed class InstanceRecord
     }
 
     /// <param name="replaced">The report of the session this one replaced while it was rendering (a lost render), else null.</param>
-    public RecordUpdate Apply(in InstanceReport report, long timestamp, DateTimeOffset now, TextPool texts, out InstanceReport? replaced)
+    /// <param name="progress">What the report added to its session's frames and renders, when applied.</param>
+    public RecordUpdate Apply(in InstanceReport report, long timestamp, DateTimeOffset now, TextPool texts, out InstanceReport? replaced,
+        out SessionProgress progress)
     {
         replaced = null;
+        progress = default;
         lock (_gate)
         {
             if (_retired)
@@ -62,7 +81,8 @@ internal sealed class InstanceRecord
             }
 
             var previous = _report;
-            if (previous.SessionId == report.SessionId)
+            var sameSession = previous.SessionId == report.SessionId;
+            if (sameSession)
             {
                 if (report.Sequence <= previous.Sequence)
                 {
@@ -92,6 +112,7 @@ internal sealed class InstanceRecord
                 SessionId = Kept(previous.SessionId, report.SessionId),
             };
 
+            progress = SessionProgress.Between(sameSession ? previous : null, in _report);
             _lastSeenTimestamp = timestamp;
             _lastSeen = now;
             return RecordUpdate.Applied;

@@ -12,6 +12,7 @@ namespace RenderFarm.Server.Registry;
 public sealed class InstanceRegistry(IOptions<RenderFarmOptions> options, TimeProvider timeProvider)
 {
     private readonly LostRenders _lostRenders = new(options.Value.LostRenderRetention, timeProvider);
+    private readonly HostRecords _hosts = new(options.Value.HostRetention, options.Value.MaxInstances, timeProvider);
     private readonly ConcurrentDictionary<InstanceKey, InstanceRecord> _records = new();
     private readonly Lock _addGate = new();
     private readonly TextPool _texts = new();
@@ -22,6 +23,8 @@ public sealed class InstanceRegistry(IOptions<RenderFarmOptions> options, TimePr
     private int _count;
     private long _expiredTotal;
     private long _signedOffTotal;
+    private long _rendersCompleted;
+    private long _rendersCancelled;
 
     public int Count => Volatile.Read(ref _count);
 
@@ -30,6 +33,15 @@ public sealed class InstanceRegistry(IOptions<RenderFarmOptions> options, TimePr
     public long SignedOffTotal => Interlocked.Read(ref _signedOffTotal);
 
     public TimeSpan Ttl => _ttl;
+
+    /// <summary>Renders that ran to the end on the farm since the server started, whichever process rendered them.</summary>
+    public long RendersCompleted => Interlocked.Read(ref _rendersCompleted);
+
+    /// <summary>Renders cancelled on the farm since the server started.</summary>
+    public long RendersCancelled => Interlocked.Read(ref _rendersCancelled);
+
+    /// <summary>Frame times per host, over its processes live and departed (see <see cref="HostRecord"/>).</summary>
+    internal IReadOnlyList<HostRecord> Hosts => _hosts.Listed();
 
     /// <summary>Renders whose Blender went away without saying so, recently (see <see cref="LostRender"/>).</summary>
     public LostRenders LostRenders => _lostRenders;
@@ -57,7 +69,7 @@ public sealed class InstanceRegistry(IOptions<RenderFarmOptions> options, TimePr
         {
             if (_records.TryGetValue(key, out var record))
             {
-                switch (record.Apply(report, timestamp, now, _texts, out var replaced))
+                switch (record.Apply(report, timestamp, now, _texts, out var replaced, out var progress))
                 {
                     case RecordUpdate.Applied:
                         if (replaced is { } lost)
@@ -65,6 +77,7 @@ public sealed class InstanceRegistry(IOptions<RenderFarmOptions> options, TimePr
                             _lostRenders.Add(LostOf(lost, now, LostRenderCause.Replaced));
                         }
 
+                        CountProgress(record, progress);
                         return new ReportResult(ReportOutcome.Applied);
                     case RecordUpdate.Stale:
                         return new ReportResult(ReportOutcome.Stale);
@@ -88,9 +101,11 @@ public sealed class InstanceRegistry(IOptions<RenderFarmOptions> options, TimePr
                             $"the server holds its limit of {_maxInstances} instances (RenderFarm:MaxInstances); known instances keep reporting");
                     }
 
-                    _records[key] = new InstanceRecord(key, report, timestamp, now, _texts);
+                    var added = new InstanceRecord(key, report, timestamp, now, _texts, _hosts.Join(key.Host));
+                    _records[key] = added;
                     Interlocked.Increment(ref _count);
                     _lostRenders.Withdraw(report.Host, report.Instance, report.SessionId);
+                    CountProgress(added, added.FirstProgress);
                     return new ReportResult(ReportOutcome.Applied);
                 }
             }
@@ -163,7 +178,27 @@ public sealed class InstanceRegistry(IOptions<RenderFarmOptions> options, TimePr
             }
         }
 
+        _hosts.RemoveExpired();
         return removed ?? (IReadOnlyList<InstanceKey>)[];
+    }
+
+    /// <summary>Adds what a report added to its session to its host's frame times and the farm's renders.</summary>
+    private void CountProgress(InstanceRecord record, in SessionProgress progress)
+    {
+        if (progress.AddsFrames)
+        {
+            record.HostRecord.Add(progress);
+        }
+
+        if (progress.CompletedAdded > 0)
+        {
+            Interlocked.Add(ref _rendersCompleted, (long)Math.Min(progress.CompletedAdded, int.MaxValue));
+        }
+
+        if (progress.CancelledAdded > 0)
+        {
+            Interlocked.Add(ref _rendersCancelled, (long)Math.Min(progress.CancelledAdded, int.MaxValue));
+        }
     }
 
     private static LostRender LostOf(in InstanceReport report, DateTimeOffset at, LostRenderCause cause) =>
@@ -174,5 +209,6 @@ public sealed class InstanceRegistry(IOptions<RenderFarmOptions> options, TimePr
     {
         _records.TryRemove(KeyValuePair.Create(key, record));
         Interlocked.Decrement(ref _count);
+        _hosts.Leave(record.HostRecord);
     }
 }

@@ -65,7 +65,11 @@ public class RenderTelemetryTests(ITestOutputHelper output)
         // Blender exits with 1 after a cancelled render; it still exits as it should, signing off.
         Assert.InRange(await cancelling.ReleaseAsync(Deadline), 0, 1);
         var signedOff = await scraper.ScrapeAsync();
-        Assert.DoesNotContain(signedOff.Samples, s => s.Label("host") is var h && (h == completed || h == cancelled));
+        // The instances went with their sign-off; their hosts' frame times stay, for the next task's Blender to add to.
+        Assert.DoesNotContain(signedOff.Samples, s => s.Label("instance") != "" && s.Label("host") is var h && (h == completed || h == cancelled));
+        AssertHostFrameTimes(signedOff, completed);
+        Assert.Equal((1, 1), (signedOff.Value("renderfarm_renders_total", ("outcome", "completed")),
+            signedOff.Value("renderfarm_renders_total", ("outcome", "cancelled"))));
 
         // The server tells the lost render (the killed one, at the frame it was on) from the rest.
         var lost = await UntilLostRendersAsync(server, Deadline);
@@ -101,7 +105,10 @@ public class RenderTelemetryTests(ITestOutputHelper output)
 
     /// <summary>The dashboard's panels for render wranglers.</summary>
     private static readonly string[] NewPanels =
-        ["Jobs", "Frame time p50 and p95 by host", "Frame times", "Peak memory per frame by host", "Renders per hour", "Lost renders"];
+    [
+        "Jobs", "Frame time p50 and p95 by host", "Frame times", "Peak memory per frame by host", "Renders per hour", "Lost renders",
+        "Frames per hour", "Average frame time",
+    ];
 
     /// <summary>Every query of the titled panels, as Grafana sends it, returns data in every Prometheus (polled: scrapes are 1 s apart).</summary>
     private async Task AssertPanelsShowDataAsync(FarmMonitoring monitoring, IEnumerable<string> titles)
@@ -137,12 +144,8 @@ public class RenderTelemetryTests(ITestOutputHelper output)
     private void AssertTelemetryOfTheCompletedJob(Exposition metrics, string host)
     {
         var labels = new[] { ("host", host), ("instance", "0") };
-        Assert.Equal(CompletedFrames, metrics.Value("blender_frame_render_seconds_count", labels));
-        Assert.Equal(CompletedFrames, metrics.Value("blender_frame_render_seconds_bucket", [.. labels, ("le", "+Inf")]));
-        Assert.InRange(metrics.Value("blender_frame_render_seconds_sum", labels) ?? -1, 0.001, 600);
-        Assert.Equal(metrics.Value("blender_frames_rendered_total", labels), metrics.Value("blender_frame_render_seconds_count", labels));
-        // Tiny frames: every one within the first bucket's 1 s or a few more on a loaded machine.
-        Assert.Equal(CompletedFrames, metrics.Value("blender_frame_render_seconds_bucket", [.. labels, ("le", "7200")]));
+        AssertHostFrameTimes(metrics, host);
+        Assert.Equal(metrics.Value("blender_frames_rendered_total", labels), metrics.Value("blender_frame_render_seconds_count", ("host", host)));
         var peak = metrics.Value("blender_frame_peak_memory_bytes", labels);
         output.WriteLine($"{host}: peak memory of the last frame {peak / 1e6:F1} MB");
         Assert.InRange(peak ?? -1, 20e6, 50e9);
@@ -151,6 +154,16 @@ public class RenderTelemetryTests(ITestOutputHelper output)
         Assert.Equal(CompletedFrames, metrics.Value("blender_job_frame_end", labels));
         var info = Assert.Single(metrics.Series("blender_instance_info", labels));
         Assert.Equal(("CPU", Job), (info.Label("device"), info.Label("render_job")));
+    }
+
+    /// <summary>The host's frame-time histogram: one per host, the frames of the completed job.</summary>
+    private static void AssertHostFrameTimes(Exposition metrics, string host)
+    {
+        Assert.Equal(CompletedFrames, metrics.Value("blender_frame_render_seconds_count", ("host", host)));
+        Assert.Equal(CompletedFrames, metrics.Value("blender_frame_render_seconds_bucket", ("host", host), ("le", "+Inf")));
+        Assert.InRange(metrics.Value("blender_frame_render_seconds_sum", ("host", host)) ?? -1, 0.001, 600);
+        // Tiny frames: every one within the first bucket's 1 s or a few more on a loaded machine.
+        Assert.Equal(CompletedFrames, metrics.Value("blender_frame_render_seconds_bucket", ("host", host), ("le", "7200")));
     }
 
     /// <summary>The status API's recently lost renders, once there is one (or at once with a zero deadline).</summary>

@@ -56,6 +56,25 @@ public partial class DashboardTests
         }
     }
 
-    [GeneratedRegex(@"\b(Blender_Render|blender_\w+)\{")]
+    [Fact]
+    public void Every_query_of_the_per_host_frame_times_sums_the_replicas_rates()
+    {
+        // Each replica holds the frames of the sessions that reported to it: the host's frames are their sum, and a
+        // counter is summed only after rate() or increase() (a sum of counters resets whenever one replica restarts).
+        var queries = Expressions.PanelQueries.Where(q => HostFrameTimes().IsMatch(q.Expr)).ToList();
+        Assert.NotEmpty(queries);
+        foreach (var (name, expr) in queries)
+        {
+            var uses = HostFrameTimes().Count(expr);
+            var summed = Regex.Count(expr, @"sum( by \([\w, ]+\))? ?\((rate|increase)\(blender_frame_render_seconds_");
+            Assert.True(uses == summed, $"{name}: {uses} uses of the per-host frame times but {summed} sums of their rate in {expr}");
+        }
+    }
+
+    /// <summary>Families labelled host and instance: all the reporters' but the per-host frame-time histogram.</summary>
+    [GeneratedRegex(@"\b(Blender_Render|blender_(?!frame_render_seconds_)\w+)\{")]
     private static partial Regex PerInstanceMetric();
+
+    [GeneratedRegex(@"\bblender_frame_render_seconds_\w+\{")]
+    private static partial Regex HostFrameTimes();
 }

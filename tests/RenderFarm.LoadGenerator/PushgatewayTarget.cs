@@ -60,8 +60,17 @@ public sealed class PushgatewayTarget : IReportTarget
         text.Append("# TYPE blender_instance_info gauge\n")
             .Append("blender_instance_info{blender_version=\"").Append(SimulatedInstance.BlenderVersion)
             .Append("\",addon_version=\"").Append(SimulatedInstance.AddonVersion)
-            .Append("\",engine=\"").Append(instance.Engine).Append("\"} 1\n");
+            .Append("\",engine=\"").Append(instance.Engine)
+            .Append("\",device=\"").Append(instance.Device)
+            .Append("\",render_job=\"").Append(instance.Job).Append("\"} 1\n");
         Gauge(text, "blender_current_frame", instance.CurrentFrame);
+        if (instance.JobFrameStart is { } start && instance.JobFrameEnd is { } end)
+        {
+            Gauge(text, "blender_job_frame_start", start);
+            Gauge(text, "blender_job_frame_end", end);
+        }
+
+        Gauge(text, "blender_scene_samples", instance.Samples);
         Counter(text, "blender_frames_rendered_total", instance.FramesRendered);
         Counter(text, "blender_render_seconds_total", instance.RenderSeconds);
         if (instance.LastFrameSeconds is { } last)
@@ -69,10 +78,44 @@ public sealed class PushgatewayTarget : IReportTarget
             Gauge(text, "blender_last_frame_seconds", last);
         }
 
+        // A process pushing its own state has only its own frames: the histogram is per instance here, where the
+        // RenderFarm server keeps one per host.
+        FrameSeconds(text, instance.FrameSecondsCounts, instance.FrameSecondsSum);
+        if (instance.FramePeakMemoryBytes is { } peak)
+        {
+            Gauge(text, "blender_frame_peak_memory_bytes", peak);
+        }
+
+        text.Append("# TYPE blender_renders_total counter\n")
+            .Append("blender_renders_total{outcome=\"completed\"} ").Append(instance.RendersCompleted).Append('\n')
+            .Append("blender_renders_total{outcome=\"cancelled\"} 0\n");
+
         Counter(text, "blender_process_cpu_seconds_total", instance.ProcessCpuSeconds);
         Gauge(text, "blender_process_resident_memory_bytes", instance.ResidentMemoryBytes);
         Gauge(text, "blender_instance_last_seen_timestamp_seconds", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0);
         return text.ToString();
+    }
+
+    private static void FrameSeconds(StringBuilder text, ulong[] counts, double sum)
+    {
+        if (counts.Length == 0)
+        {
+            return;
+        }
+
+        text.Append("# TYPE blender_frame_render_seconds histogram\n");
+        ulong total = 0;
+        for (var b = 0; b < counts.Length; b++)
+        {
+            total += counts[b];
+            var le = b < SimulatedInstance.FrameSecondsBounds.Length
+                ? SimulatedInstance.FrameSecondsBounds[b].ToString("R", CultureInfo.InvariantCulture)
+                : "+Inf";
+            text.Append("blender_frame_render_seconds_bucket{le=\"").Append(le).Append("\"} ").Append(total).Append('\n');
+        }
+
+        text.Append("blender_frame_render_seconds_sum ").Append(sum.ToString("R", CultureInfo.InvariantCulture)).Append('\n')
+            .Append("blender_frame_render_seconds_count ").Append(total).Append('\n');
     }
 
     private static void Gauge(StringBuilder text, string name, double value) => Sample(text, name, "gauge", value);

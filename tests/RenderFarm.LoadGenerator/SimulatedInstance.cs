@@ -14,6 +14,9 @@ public sealed class SimulatedInstance(string host, string instance)
     public const string BlenderVersion = "3.4.1";
     public const string AddonVersion = "1.0.0";
 
+    /// <summary>The .proto's frame-seconds-bounds (a test checks this copy against it).</summary>
+    public static readonly double[] FrameSecondsBounds = [1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 7200];
+
     private int _inFlight;
 
     public string Host { get; } = host;
@@ -154,9 +157,6 @@ public sealed class SimulatedInstance(string host, string instance)
         FrameSecondsSum += seconds;
         FramePeakMemoryBytes = peakMemoryBytes;
     }
-
-    /// <summary>The .proto's frame-seconds-bounds.</summary>
-    private static readonly double[] FrameSecondsBounds = [1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600, 7200];
 
     public SignOffRequest SignOffRequest() => new() { Host = Host, Instance = Instance, SessionId = SessionId };
 

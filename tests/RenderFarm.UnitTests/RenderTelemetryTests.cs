@@ -38,11 +38,13 @@ public class RenderTelemetryTests
 
         var scrape = await FarmExpositionTests.ScrapeAsync(registry);
 
-        double? Bucket(string le) => scrape.Value("blender_frame_render_seconds_bucket", ("host", "node01"), ("instance", "0"), ("le", le));
+        double? Bucket(string le) => scrape.Value("blender_frame_render_seconds_bucket", ("host", "node01"), ("le", le));
         Assert.Equal([2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4],
             BucketBounds.Select(Bucket));
-        Assert.Equal(4, scrape.Instance("blender_frame_render_seconds_count", "node01", "0"));
-        Assert.Equal(7300.5, scrape.Instance("blender_frame_render_seconds_sum", "node01", "0"));
+        Assert.Equal(4, scrape.Value("blender_frame_render_seconds_count", ("host", "node01")));
+        Assert.Equal(7300.5, scrape.Value("blender_frame_render_seconds_sum", ("host", "node01")));
+        Assert.All(scrape.Samples.Where(s => s.Name.StartsWith("blender_frame_render_seconds", StringComparison.Ordinal)),
+            s => Assert.Equal("", s.Label("instance"))); // one histogram per host
         Assert.Equal("histogram", scrape.Types["blender_frame_render_seconds"]);
         Assert.Equal(3_000_000_000, scrape.Instance("blender_frame_peak_memory_bytes", "node01", "0"));
         Assert.Equal(4096, scrape.Instance("blender_scene_samples", "node01", "0"));
@@ -110,7 +112,7 @@ public class RenderTelemetryTests
     }
 
     [Fact]
-    public async Task Each_instances_histogram_lines_are_together_buckets_in_order_then_sum_and_count()
+    public async Task Each_hosts_histogram_lines_are_together_buckets_in_order_then_sum_and_count()
     {
         var (registry, _) = Reports.NewRegistry();
         foreach (var host in new[] { "node01", "node02" })
