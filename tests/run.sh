@@ -15,7 +15,7 @@ mkdir -p "$results"
 # Pushgateway is the benchmark's comparison; Alertmanager receives the shipped alerts from a real Blender
 # farm; debootstrap makes the Debian roots of newer Blenders; systemd-analyze checks the service unit;
 # flake8 checks the add-on's Python. kubectl comes from Kubernetes' own packages on the machine image.
-debian_packages=(prometheus prometheus-pushgateway prometheus-alertmanager blender python3-pytest python3-protobuf python3-grpcio protobuf-compiler openssl docker-compose chromium debootstrap systemd flake8)
+debian_packages=(prometheus prometheus-pushgateway prometheus-alertmanager blender python3-pytest python3-protobuf python3-grpcio python3-prometheus-client protobuf-compiler openssl docker-compose chromium debootstrap systemd flake8)
 
 # The Blender version matrix beyond this machine's own 3.4: Debian suite, the Blender version it must have,
 # and more of that suite's packages the suites use (sid's Prometheus 3.5 LTS and its Alertmanager).

@@ -10,7 +10,7 @@ namespace RenderFarm.Server.Exposition;
 /// handed back only when it is full: a scrape of 100k instances writes about a million
 /// lines, so per-line calls into the pipe would cost more than the text itself.
 /// </summary>
-internal sealed class ExpositionBuffer(PipeWriter writer)
+internal sealed class ExpositionBuffer(PipeWriter writer, ScrapeFormat format = ScrapeFormat.Text)
 {
     // The first bytes go out early so that a scrape starts flowing at once; later flushes
     // grow, because every flush waits for the socket to drain and a 100k-instance scrape
@@ -34,6 +34,11 @@ internal sealed class ExpositionBuffer(PipeWriter writer)
     /// scraper line by line as it is made rather than in large pieces.
     /// </summary>
     public bool GrowFlushes { get; set; } = true;
+
+    public ScrapeFormat Format => format;
+
+    /// <summary>A family's header in the format being written.</summary>
+    public void Header(MetricFamily family) => Write(family.Header(format));
 
     public void Write(ReadOnlySpan<byte> utf8)
     {

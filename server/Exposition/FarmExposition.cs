@@ -36,9 +36,10 @@ public static class FarmExposition
     private static readonly MetricFamily RenderLost = MetricFamily.Gauge("blender_render_lost_timestamp_seconds",
         "Unix time a render was lost (its Blender went away mid-render without signing off), listed for RenderFarm:LostRenderRetention.");
 
-    public static async Task WriteAsync(PipeWriter writer, InstanceRegistry registry, CancellationToken cancellationToken)
+    public static async Task WriteAsync(PipeWriter writer, InstanceRegistry registry, CancellationToken cancellationToken,
+        ScrapeFormat format = ScrapeFormat.Text)
     {
-        var buffer = new ExpositionBuffer(writer);
+        var buffer = new ExpositionBuffer(writer, format);
 
         // The render state comes first, written as the records are gathered, and goes out whole
         // before anything else is read: it is the farm's headline, the series a dashboard
@@ -56,19 +57,19 @@ public static class FarmExposition
             ArrayPool<InstanceRecord>.Shared.Return(records, clearArray: true);
         }
 
-        buffer.Write(Instances.Header);
+        buffer.Header(Instances);
         buffer.Sample(Instances.Name, RenderingState, rendering);
         buffer.Sample(Instances.Name, IdleState, count - rendering);
-        buffer.Write(Expired.Header);
+        buffer.Header(Expired);
         buffer.Sample(Expired.Name, default, registry.ExpiredTotal);
-        buffer.Write(SignedOff.Header);
+        buffer.Header(SignedOff);
         buffer.Sample(SignedOff.Name, default, registry.SignedOffTotal);
-        buffer.Write(Renders.Header);
+        buffer.Header(Renders);
         buffer.Sample(Renders.Name, Completed, registry.RendersCompleted);
         buffer.Sample(Renders.Name, Cancelled, registry.RendersCancelled);
-        buffer.Write(RendersLost.Header);
+        buffer.Header(RendersLost);
         buffer.Sample(RendersLost.Name, default, registry.LostRenders.Total);
-        buffer.Write(RenderLost.Header);
+        buffer.Header(RenderLost);
         foreach (var lost in registry.LostRenders.Recent())
         {
             buffer.Sample(RenderLost.Name, LabelText.Encode(("host", lost.Host), ("instance", lost.Instance), ("render_job", lost.RenderJob),
@@ -86,7 +87,7 @@ public static class FarmExposition
         var records = ArrayPool<InstanceRecord>.Shared.Rent(registry.Count + 64);
         var (count, rendering) = (0, 0);
         var renderState = InstanceMetric.RenderState;
-        buffer.Write(renderState.Header);
+        buffer.Header(renderState);
         buffer.GrowFlushes = false; // A line here waits at most 16 KiB for its flush.
         try
         {
@@ -150,7 +151,7 @@ public static class FarmExposition
         foreach (var metric in metrics)
         {
             var labels = metric.LabelSet * count;
-            buffer.Write(metric.Family.Header);
+            buffer.Header(metric.Family);
             // Instance by instance, each one's series together: a histogram's buckets in order, then its sum and count,
             // as OpenMetrics and Prometheus 3's conversion of classic histograms expect.
             for (var i = 0; i < count; i++)

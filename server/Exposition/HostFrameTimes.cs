@@ -27,7 +27,7 @@ internal static class HostFrameTimes
     /// <summary>Every counting host's buckets in order, then its sum and count, host by host as OpenMetrics expects.</summary>
     public static async Task WriteAsync(ExpositionBuffer buffer, IReadOnlyList<HostRecord> hosts, CancellationToken cancellationToken)
     {
-        buffer.Write(Family.Header);
+        buffer.Header(Family);
         foreach (var host in hosts)
         {
             if (!host.Counting)

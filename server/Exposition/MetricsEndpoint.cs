@@ -1,13 +1,16 @@
+using System.IO.Compression;
+using System.IO.Pipelines;
 using Prometheus;
 using RenderFarm.Server.Registry;
 
 namespace RenderFarm.Server.Exposition;
 
-/// <summary>GET /metrics: the farm's metrics, then the server's own process metrics from prometheus-net.</summary>
+/// <summary>
+/// GET /metrics: the farm's metrics, then the server's own process metrics from prometheus-net; in the format the
+/// scraper asks for (see <see cref="ScrapeNegotiation"/>), gzip-compressed when it accepts that.
+/// </summary>
 public static class MetricsEndpoint
 {
-    public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
-
     private static int _defaultsConfigured;
 
     /// <summary>
@@ -29,10 +32,43 @@ public static class MetricsEndpoint
 
     public static async Task WriteAsync(HttpContext context, InstanceRegistry registry)
     {
-        var cancellationToken = context.RequestAborted;
-        context.Response.ContentType = ContentType;
-        context.Response.Headers.CacheControl = "no-store";
-        await FarmExposition.WriteAsync(context.Response.BodyWriter, registry, cancellationToken);
-        await Metrics.DefaultRegistry.CollectAndExportAsTextAsync(context.Response.Body, cancellationToken);
+        var request = context.Request;
+        var response = context.Response;
+        var (choice, error) = ScrapeNegotiation.Choose(
+            request.Query.TryGetValue(ScrapeNegotiation.FormatParameter, out var format) ? format.ToString() : null,
+            request.Headers.Accept.ToString(), request.Headers.AcceptEncoding.ToString());
+        response.Headers.Vary = "Accept, Accept-Encoding";
+        if (error is not null)
+        {
+            response.StatusCode = StatusCodes.Status400BadRequest;
+            response.ContentType = "text/plain; charset=utf-8";
+            await response.WriteAsync(error + "\n", context.RequestAborted);
+            return;
+        }
+
+        response.ContentType = choice.ContentType;
+        response.Headers.CacheControl = "no-store";
+        if (!choice.Gzip)
+        {
+            await WriteBodyAsync(response.BodyWriter, response.Body, registry, choice.Format, context.RequestAborted);
+            return;
+        }
+
+        response.Headers.ContentEncoding = "gzip";
+        // The fastest level: a scrape's text is repetitive enough that it still shrinks about sevenfold, and the
+        // compression runs inside the scrape's time.
+        await using var gzip = new GZipStream(response.Body, CompressionLevel.Fastest, leaveOpen: true);
+        var writer = PipeWriter.Create(gzip, new StreamPipeWriterOptions(minimumBufferSize: 64 * 1024, leaveOpen: true));
+        await WriteBodyAsync(writer, gzip, registry, choice.Format, context.RequestAborted);
+        await writer.CompleteAsync();
+    }
+
+    private static async Task WriteBodyAsync(PipeWriter writer, Stream body, InstanceRegistry registry, ScrapeFormat format,
+        CancellationToken cancellationToken)
+    {
+        await FarmExposition.WriteAsync(writer, registry, cancellationToken, format);
+        // prometheus-net ends an OpenMetrics body with its # EOF.
+        await Metrics.DefaultRegistry.CollectAndExportAsTextAsync(body,
+            format == ScrapeFormat.OpenMetrics ? ExpositionFormat.OpenMetricsText : ExpositionFormat.PrometheusText, cancellationToken);
     }
 }
