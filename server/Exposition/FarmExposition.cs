@@ -69,6 +69,7 @@ public static class FarmExposition
         buffer.Sample(Renders.Name, Cancelled, registry.RendersCancelled);
         buffer.Header(RendersLost);
         buffer.Sample(RendersLost.Name, default, registry.LostRenders.Total);
+        ScrapeCounts.Write(buffer);
         buffer.Header(RenderLost);
         foreach (var lost in registry.LostRenders.Recent())
         {

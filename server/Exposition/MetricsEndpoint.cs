@@ -46,6 +46,7 @@ public static class MetricsEndpoint
             return;
         }
 
+        ScrapeCounts.Count(choice);
         response.ContentType = choice.ContentType;
         response.Headers.CacheControl = "no-store";
         if (!choice.Gzip)

@@ -101,6 +101,14 @@ public class RenderTelemetryTests(ITestOutputHelper output)
         await Task.Delay(TimeSpan.FromSeconds(3)); // two more evaluations and notifications
         Assert.All(monitoring.Webhook.Firing("RenderFarmRenderLost"), a => Assert.Equal(killed, a["labels"]!["host"]!.ToString()));
         Assert.Single(await UntilLostRendersAsync(server, TimeSpan.Zero));
+
+        // Both Prometheus versions scraped with their default protocols: OpenMetrics, gzip-compressed (the test's own
+        // scrapes ask for neither and get the classic text).
+        var scrapes = await scraper.ScrapeAsync();
+        double Scrapes(string format, string encoding) => scrapes.Value("renderfarm_scrapes_total", ("format", format), ("encoding", encoding)) ?? -1;
+        output.WriteLine($"scrapes: openmetrics/gzip {Scrapes("openmetrics", "gzip")}, text/identity {Scrapes("text", "identity")}");
+        Assert.True(Scrapes("openmetrics", "gzip") >= 20, $"{Scrapes("openmetrics", "gzip")} OpenMetrics scrapes with gzip");
+        Assert.Equal((0, 0), (Scrapes("text", "gzip"), Scrapes("openmetrics", "identity")));
     }
 
     /// <summary>The dashboard's panels for render wranglers.</summary>

@@ -7,7 +7,8 @@ namespace RenderFarm.IntegrationTests;
 /// <summary>/metrics over real HTTP: the classic text by default, OpenMetrics 1.0 when asked, gzip when accepted.</summary>
 public class ScrapeFormatTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
-    private const string Prometheus3Accept = "application/openmetrics-text;version=1.0.0;q=0.5,application/openmetrics-text;version=0.0.1;q=0.4,text/plain;version=1.0.0;escaping=allow-utf-8;q=0.3,text/plain;version=0.0.4;q=0.2,*/*;q=0.1";
+    // As Prometheus 3.5.3 sends it by default.
+    private const string Prometheus3Accept = "application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.6,application/openmetrics-text;version=0.0.1;q=0.5,text/plain;version=1.0.0;escaping=allow-utf-8;q=0.4,text/plain;version=0.0.4;q=0.3,*/*;q=0.2";
 
     // Debian's prometheus_client: an independent, strict reader of OpenMetrics (names, types, histogram order, # EOF).
     private const string OpenMetricsCheck = """

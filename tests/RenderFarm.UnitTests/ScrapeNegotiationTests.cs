@@ -5,9 +5,9 @@ namespace RenderFarm.UnitTests;
 /// <summary>Which format and encoding /metrics answers a scraper with, from what it sends.</summary>
 public class ScrapeNegotiationTests
 {
-    // What the scrapers of the supported Prometheus versions send by default.
+    // What Prometheus 2.42 (Debian stable) and 3.5.3 (Debian sid) send by default, as captured from the real ones.
     private const string Prometheus2 = "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
-    private const string Prometheus3 = "application/openmetrics-text;version=1.0.0;q=0.5,application/openmetrics-text;version=0.0.1;q=0.4,text/plain;version=1.0.0;escaping=allow-utf-8;q=0.3,text/plain;version=0.0.4;q=0.2,*/*;q=0.1";
+    private const string Prometheus3 = "application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.6,application/openmetrics-text;version=0.0.1;q=0.5,text/plain;version=1.0.0;escaping=allow-utf-8;q=0.4,text/plain;version=0.0.4;q=0.3,*/*;q=0.2";
     private const string Prometheus3ClassicOnly = "text/plain;version=0.0.4;q=0.2,*/*;q=0.1";
 
     [Theory]
