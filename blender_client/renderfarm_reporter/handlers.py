@@ -5,15 +5,20 @@ They fire in the UI and in background mode (``blender -b -a``), where timers and
 """
 
 import functools
+import sys
 
 import bpy
 from bpy.app.handlers import persistent
 
 from . import reporter_lifecycle
+from .core.job_frame_range import job_frame_range
 from .core.render_tracker import SceneInfo
 
 tracker = reporter_lifecycle.tracker
 _failed_once = False
+# Read once: the command line does not change. It names the jobs of a background Blender only: in the UI,
+# renders are started by hand (F12, Ctrl+F12) whatever the command line said, and -a plays an animation.
+_COMMAND_LINE = tuple(sys.argv) if bpy.app.background else ()
 
 
 def _guarded(handler):
@@ -40,7 +45,7 @@ def on_load_post(_file):
 @_guarded
 def on_render_init(scene):
     return tracker.render_init(_scene_info(scene), scene.frame_current,
-                               scene.frame_start, scene.frame_end)
+                               job_frame_range(_COMMAND_LINE, scene.frame_start, scene.frame_end))
 
 
 @_guarded

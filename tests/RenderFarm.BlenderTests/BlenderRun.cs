@@ -42,11 +42,15 @@ public sealed class BlenderRun : IAsyncDisposable
         int frames = 3, int samples = 128, IReadOnlyDictionary<string, string>? environment = null, bool addon = true,
         string? home = null, params string[] flags) =>
         StartAsync(version, [.. flags, "--python", "render_scene.py", "-a", "--python", "wait_for_release.py"], addon,
-            server, host, output, home, new Dictionary<string, string>(environment ?? new Dictionary<string, string>())
-            {
-                ["RENDERFARM_TEST_FRAMES"] = frames.ToString(CultureInfo.InvariantCulture),
-                ["RENDERFARM_TEST_SAMPLES"] = samples.ToString(CultureInfo.InvariantCulture),
-            });
+            server, host, output, home, SceneEnvironment(frames, samples, environment));
+
+    /// <summary>Renders the frames that <paramref name="frames"/> names (<c>-f</c>, as render managers start a chunk of a
+    /// job) of a scene of frames 1 to <paramref name="sceneFrames"/> (Scenes/render_scene.py), then waits idle for
+    /// <see cref="ReleaseAsync"/>.</summary>
+    public static Task<BlenderRun> RenderFramesAsync(BlenderVersion version, string server, string host, ITestOutputHelper output,
+        string frames, int sceneFrames, int samples = 128, IReadOnlyDictionary<string, string>? environment = null) =>
+        StartAsync(version, ["--python", "render_scene.py", "-f", frames, "--python", "wait_for_release.py"], addon: true,
+            server, host, output, homeToCopy: null, SceneEnvironment(sceneFrames, samples, environment));
 
     /// <summary>Starts Blender idle, waiting for <see cref="ReleaseAsync"/>.</summary>
     public static Task<BlenderRun> IdleAsync(BlenderVersion version, string server, string host, ITestOutputHelper output,
@@ -141,6 +145,14 @@ public sealed class BlenderRun : IAsyncDisposable
             // Left for the system's temporary-file cleanup.
         }
     }
+
+    /// <summary>The settings of Scenes/render_scene.py (frames 1 to <paramref name="frames"/>), added to <paramref name="environment"/>.</summary>
+    private static Dictionary<string, string> SceneEnvironment(int frames, int samples, IReadOnlyDictionary<string, string>? environment) =>
+        new(environment ?? new Dictionary<string, string>())
+        {
+            ["RENDERFARM_TEST_FRAMES"] = frames.ToString(CultureInfo.InvariantCulture),
+            ["RENDERFARM_TEST_SAMPLES"] = samples.ToString(CultureInfo.InvariantCulture),
+        };
 
     private static async Task<BlenderRun> StartAsync(BlenderVersion version, IEnumerable<string> arguments, bool addon,
         string? server, string host, ITestOutputHelper output, string? homeToCopy, Dictionary<string, string> environment)

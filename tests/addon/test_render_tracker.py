@@ -33,7 +33,7 @@ def render_frames(tracker, clock, frames, seconds=2.0):
 
 
 def test_rendering_from_init_until_complete_with_frames_and_seconds(tracker, clock):
-    state = tracker.render_init(SceneInfo("Shot", "shot.blend", "CYCLES"), 1, 1, 3)
+    state = tracker.render_init(SceneInfo("Shot", "shot.blend", "CYCLES"), 1, (1, 3))
     assert state.rendering and (state.job_frame_start, state.job_frame_end) == (1, 3)
     render_frames(tracker, clock, [1, 2, 3], seconds=2.5)
     state = tracker.render_ended(1)
@@ -44,10 +44,10 @@ def test_rendering_from_init_until_complete_with_frames_and_seconds(tracker, clo
 
 
 def test_counters_add_up_over_jobs_of_one_process(tracker, clock):
-    tracker.render_init(SceneInfo("A", "a.blend", "CYCLES"), 1, 1, 2)
+    tracker.render_init(SceneInfo("A", "a.blend", "CYCLES"), 1, (1, 2))
     render_frames(tracker, clock, [1, 2], seconds=1.0)
     tracker.render_ended(1)
-    tracker.render_init(SceneInfo("B", "b.blend", "BLENDER_EEVEE"), 5, 5, 5)
+    tracker.render_init(SceneInfo("B", "b.blend", "BLENDER_EEVEE"), 5, (5, 5))
     render_frames(tracker, clock, [5], seconds=4.0)
     state = tracker.render_ended(5)
     assert (state.frames_rendered, state.render_seconds, state.last_frame_seconds) == (3, 6.0, 4.0)
@@ -55,7 +55,7 @@ def test_counters_add_up_over_jobs_of_one_process(tracker, clock):
 
 
 def test_a_cancelled_frame_counts_its_time_but_not_as_a_frame(tracker, clock):
-    tracker.render_init(SceneInfo("A", "", "CYCLES"), 1, 1, 10)
+    tracker.render_init(SceneInfo("A", "", "CYCLES"), 1, (1, 10))
     tracker.frame_started(1)
     clock.advance(3.0)
     state = tracker.render_ended(1, cancelled=True)
@@ -66,17 +66,17 @@ def test_a_cancelled_frame_counts_its_time_but_not_as_a_frame(tracker, clock):
 
 
 def test_each_render_has_one_outcome_even_when_both_end_handlers_run(tracker, clock):
-    tracker.render_init(SceneInfo("A", "", "CYCLES"), 1, 1, 1)
+    tracker.render_init(SceneInfo("A", "", "CYCLES"), 1, (1, 1))
     tracker.render_ended(1, cancelled=True)
     state = tracker.render_ended(1)
-    tracker.render_init(SceneInfo("A", "", "CYCLES"), 1, 1, 1)
+    tracker.render_init(SceneInfo("A", "", "CYCLES"), 1, (1, 1))
     render_frames(tracker, clock, [1])
     state = tracker.render_ended(1)
     assert (state.renders_completed, state.renders_cancelled) == (1, 1)
 
 
 def test_each_frame_lands_in_the_bucket_of_its_seconds_with_a_bound_inclusive(tracker, clock):
-    tracker.render_init(SceneInfo("A", "", "CYCLES"), 1, 1, 4)
+    tracker.render_init(SceneInfo("A", "", "CYCLES"), 1, (1, 4))
     for frame, seconds in enumerate([0.5, 1.0, 1.5, 9000.0], start=1):
         render_frames(tracker, clock, [frame], seconds=seconds)
     times = tracker.snapshot().frame_times
@@ -87,7 +87,7 @@ def test_each_frame_lands_in_the_bucket_of_its_seconds_with_a_bound_inclusive(tr
 def test_the_peak_memory_of_the_last_finished_frame_is_kept_and_reset_at_each_frame(clock):
     memory = FakePeakMemory(3_000_000, 2_000_000)
     tracker = RenderTracker(clock, peak_memory=memory)
-    tracker.render_init(SceneInfo("A", "", "CYCLES"), 1, 1, 2)
+    tracker.render_init(SceneInfo("A", "", "CYCLES"), 1, (1, 2))
     render_frames(tracker, clock, [1])
     assert tracker.snapshot().frame_peak_memory_bytes == 3_000_000
     render_frames(tracker, clock, [2])
@@ -98,8 +98,16 @@ def test_the_peak_memory_of_the_last_finished_frame_is_kept_and_reset_at_each_fr
 def test_a_loaded_file_is_shown_while_idle_but_does_not_end_a_render(tracker):
     loaded = SceneInfo("Scene", "new.blend", "CYCLES")
     assert tracker.scene_loaded(loaded, 4).scene_info == loaded
-    tracker.render_init(loaded, 4, 1, 9)
+    tracker.render_init(loaded, 4, (1, 9))
     assert tracker.scene_loaded(SceneInfo("Other", "other.blend", "CYCLES"), 1).scene_info == loaded
+
+
+def test_a_job_without_a_known_range_reports_none_rather_than_the_last_jobs(tracker, clock):
+    tracker.render_init(SceneInfo("A", "", "CYCLES"), 1, (1, 10))
+    render_frames(tracker, clock, [1])
+    tracker.render_ended(1)
+    state = tracker.render_init(SceneInfo("A", "", "CYCLES"), 1, None)
+    assert state.rendering and (state.job_frame_start, state.job_frame_end) == (None, None)
 
 
 def test_nothing_is_known_before_the_first_render(tracker):

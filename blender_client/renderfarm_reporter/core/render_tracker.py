@@ -120,11 +120,14 @@ class RenderTracker:
                 self._update(scene_info=scene_info, current_frame=frame)
             return self._snapshot
 
-    def render_init(self, scene_info, frame, frame_start, frame_end):
+    def render_init(self, scene_info, frame, job_frames):
+        """``job_frames``: the job's (first, last) frame, or None when it is not known (the report then has
+        no range, rather than the last job's)."""
+        job_frame_start, job_frame_end = job_frames or (None, None)
         with self._lock:
             self._frame_started_at = None
             return self._update(rendering=True, scene_info=scene_info, current_frame=frame,
-                                job_frame_start=min(frame_start, frame_end), job_frame_end=max(frame_start, frame_end),
+                                job_frame_start=job_frame_start, job_frame_end=job_frame_end,
                                 frame_times=self._snapshot.frame_times.started())
 
     def frame_started(self, frame):
