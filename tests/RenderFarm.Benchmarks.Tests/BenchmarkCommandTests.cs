@@ -23,11 +23,18 @@ public class BenchmarkCommandTests(ITestOutputHelper output)
         Assert.All(results.Sizes.Ours.Concat(results.Sizes.Pushgateway), f => Assert.True(f.Bytes > 0 && f.Median > TimeSpan.Zero));
         // More instances, more text: the sizes must grow with the farm.
         Assert.True(results.Sizes.Ours[^1].Bytes > results.Sizes.Ours[0].Bytes * 5);
+        // Asked as Prometheus asks, both sides answer every size, compressed.
+        Assert.Equal(BenchmarkSettings.Quick.ScrapeSizes, results.Sizes.OursAsPrometheus.Select(f => f.Instances));
+        Assert.Equal(BenchmarkSettings.Quick.ScrapeSizes, results.Sizes.PushgatewayAsPrometheus.Select(f => f.Instances));
+        Assert.All(results.Sizes.OursAsPrometheus.Zip(results.Sizes.Ours), f => Assert.True(f.First.Bytes * 3 < f.Second.Bytes,
+            $"{f.First.Bytes} bytes compressed from {f.Second.Bytes}"));
+        Assert.All(results.Sizes.PushgatewayAsPrometheus.Zip(results.Sizes.Pushgateway), f => Assert.True(f.First.Bytes * 3 < f.Second.Bytes));
         Assert.InRange(results.Sizes.Memory.HeapPerInstance, 1, 64 * 1024);
         Assert.Equal(BenchmarkSettings.Quick.WorstCaseInstances, results.WorstCase.Instances);
         Assert.InRange(results.WorstCase.HeapPerInstance, 1, 64 * 1024);
         Assert.Equal(BenchmarkSettings.Quick.VisibilitySamples, results.Sizes.Visibility.Samples);
         Assert.True(results.Sizes.Visibility.P50 > TimeSpan.Zero);
+        Assert.InRange(results.Sizes.Visibility.HeadersP50, TimeSpan.FromTicks(1), results.Sizes.Visibility.Max);
         Assert.Equal(0, results.Expiry.Early);
         Assert.Equal(0, results.Expiry.NeverGone);
 
@@ -37,6 +44,7 @@ public class BenchmarkCommandTests(ITestOutputHelper output)
         Assert.Contains(rows, r => r.Measure.StartsWith("Resident memory per instance", StringComparison.Ordinal));
         Assert.Contains(rows, r => r.Measure.Contains("worst-case strings", StringComparison.Ordinal));
         Assert.Contains(rows, r => r.Measure.StartsWith("Visibility", StringComparison.Ordinal));
+        Assert.Contains(rows, r => r.Measure.StartsWith("Scrape time as Prometheus asks (OpenMetrics, gzip), 1k", StringComparison.Ordinal));
         Assert.Contains(rows, r => r.Measure.StartsWith("Expiry", StringComparison.Ordinal));
         var markdown = results.ToMarkdown("smoke run");
         Assert.Contains("> smoke run", markdown, StringComparison.Ordinal);

@@ -4,8 +4,14 @@ using RenderFarm.Testing;
 
 namespace RenderFarm.Benchmarks;
 
+/// <summary>Scrapes at each size: plain (classic text, uncompressed) and as Prometheus asks (OpenMetrics preferred, gzip).</summary>
 public sealed record SizeResults(
-    IReadOnlyList<ScrapeFigure> Ours, IReadOnlyList<ScrapeFigure> Pushgateway, MemoryFigure Memory, VisibilityFigure Visibility);
+    IReadOnlyList<ScrapeFigure> Ours, IReadOnlyList<ScrapeFigure> Pushgateway, MemoryFigure Memory, VisibilityFigure Visibility)
+{
+    public IReadOnlyList<ScrapeFigure> OursAsPrometheus { get; init; } = [];
+
+    public IReadOnlyList<ScrapeFigure> PushgatewayAsPrometheus { get; init; } = [];
+}
 
 /// <summary>
 /// Grows one server to each size in turn (1k, 10k, 100k) and times its /metrics; at the
@@ -19,14 +25,18 @@ public static class ScrapeBenchmark
         var farm = FarmLoad.CreateFarm(settings.MemoryInstances, "node");
         var (ours, memory, visibility) = await RunOursAsync(settings, farm, log, cancellationToken);
         var pushgateway = await RunPushgatewayAsync(settings, farm, log, cancellationToken);
-        return new SizeResults(ours, pushgateway, memory, visibility);
+        return new SizeResults(ours.Plain, pushgateway.Plain, memory, visibility)
+        {
+            OursAsPrometheus = ours.AsPrometheus,
+            PushgatewayAsPrometheus = pushgateway.AsPrometheus,
+        };
     }
 
     /// <summary>Our server alone: its scrape times, visibility and memory, for a quick before/after of a change to it.</summary>
-    public static async Task<(IReadOnlyList<ScrapeFigure> Scrapes, MemoryFigure Memory, VisibilityFigure Visibility)> RunOursAsync(
+    public static async Task<(ScrapeFigures Scrapes, MemoryFigure Memory, VisibilityFigure Visibility)> RunOursAsync(
         BenchmarkSettings settings, SimulatedInstance[] farm, TextWriter log, CancellationToken cancellationToken)
     {
-        var ours = new List<ScrapeFigure>();
+        var ours = new ScrapeFigures();
         VisibilityFigure? visibility = null;
         MemoryFigure memory;
         await using (var server = await ServerProcess.StartAsync(new Dictionary<string, string>
@@ -47,15 +57,15 @@ public static class ScrapeBenchmark
                 await GrowAsync(target, farm, held, size, settings.Concurrency, cancellationToken);
                 held = size;
                 await RequireInstancesAsync(scrape, "Blender_Render{", size, strict: size <= 10_000, cancellationToken);
-                var figure = await TimeScrapesAsync(scrape, size, settings.ScrapeRepeats, cancellationToken);
-                log.WriteLine($"  scrape, RenderFarm server, {size:N0} instances: {Describe(figure)}");
-                ours.Add(figure);
+                await ours.TimeAsync(scrape, size, settings.ScrapeRepeats, $"RenderFarm server, {size:N0} instances", log, cancellationToken);
 
                 if (size == settings.VisibilityInstances)
                 {
                     visibility = await VisibilityBenchmark.RunAsync(target, scrape, size, settings.VisibilitySamples, cancellationToken);
                     log.WriteLine($"  visibility at {size:N0} instances: p50 {visibility.P50.TotalMilliseconds:F2} ms, " +
-                        $"p99 {visibility.P99.TotalMilliseconds:F2} ms, max {visibility.Max.TotalMilliseconds:F2} ms");
+                        $"p99 {visibility.P99.TotalMilliseconds:F2} ms, max {visibility.Max.TotalMilliseconds:F2} ms; to the headers " +
+                        $"p50 {visibility.HeadersP50.TotalMilliseconds:F2} ms, p99 {visibility.HeadersP99.TotalMilliseconds:F2} ms; " +
+                        $"{visibility.ServerCollections} server GCs");
                 }
             }
 
@@ -67,10 +77,10 @@ public static class ScrapeBenchmark
         return (ours, memory, visibility ?? throw new ArgumentException("the visibility size must be one of the scrape sizes"));
     }
 
-    private static async Task<IReadOnlyList<ScrapeFigure>> RunPushgatewayAsync(BenchmarkSettings settings, SimulatedInstance[] farm,
+    private static async Task<ScrapeFigures> RunPushgatewayAsync(BenchmarkSettings settings, SimulatedInstance[] farm,
         TextWriter log, CancellationToken cancellationToken)
     {
-        var pushgatewayFigures = new List<ScrapeFigure>();
+        var pushgatewayFigures = new ScrapeFigures();
         await using (var pushgateway = await Pushgateway.StartAsync(consistencyCheck: false))
         {
             await using var target = new PushgatewayTarget(pushgateway.Address);
@@ -81,9 +91,7 @@ public static class ScrapeBenchmark
                 await GrowAsync(target, farm, held, size, settings.Concurrency, cancellationToken);
                 held = size;
                 await RequireInstancesAsync(scrape, "push_time_seconds{", size, strict: false, cancellationToken);
-                var figure = await TimeScrapesAsync(scrape, size, settings.ScrapeRepeats, cancellationToken);
-                log.WriteLine($"  scrape, Pushgateway, {size:N0} groups: {Describe(figure)}");
-                pushgatewayFigures.Add(figure);
+                await pushgatewayFigures.TimeAsync(scrape, size, settings.ScrapeRepeats, $"Pushgateway, {size:N0} groups", log, cancellationToken);
             }
         }
 
@@ -144,23 +152,41 @@ public static class ScrapeBenchmark
         return found;
     }
 
-    private static async Task<ScrapeFigure> TimeScrapesAsync(ScrapeClient scrape, int instances, int repeats,
-        CancellationToken cancellationToken)
+    /// <summary>One side's scrape figures at each size, both ways of asking.</summary>
+    public sealed class ScrapeFigures
     {
-        await scrape.TimeAsync(cancellationToken);
-        var times = new List<TimeSpan>();
-        long bytes = 0;
-        for (var i = 0; i < repeats; i++)
+        public List<ScrapeFigure> Plain { get; } = [];
+
+        public List<ScrapeFigure> AsPrometheus { get; } = [];
+
+        /// <summary>Times the scrapes both ways, alternating, so that a busy moment of the machine weighs on both alike.</summary>
+        public async Task TimeAsync(ScrapeClient scrape, int instances, int repeats, string what, TextWriter log,
+            CancellationToken cancellationToken)
         {
-            var (elapsed, size) = await scrape.TimeAsync(cancellationToken);
-            times.Add(elapsed);
-            bytes = size;
+            await scrape.TimeAsync(cancellationToken);
+            await scrape.TimeAsync(cancellationToken, asPrometheus: true);
+            var (plain, asPrometheus) = (new List<TimeSpan>(), new List<TimeSpan>());
+            var (plainBytes, asPrometheusBytes) = (0L, 0L);
+            for (var i = 0; i < repeats; i++)
+            {
+                (var elapsed, plainBytes) = await scrape.TimeAsync(cancellationToken);
+                plain.Add(elapsed);
+                (elapsed, asPrometheusBytes) = await scrape.TimeAsync(cancellationToken, asPrometheus: true);
+                asPrometheus.Add(elapsed);
+            }
+
+            Plain.Add(Figure(instances, plain, plainBytes));
+            AsPrometheus.Add(Figure(instances, asPrometheus, asPrometheusBytes));
+            log.WriteLine($"  scrape, {what}: {Describe(Plain[^1])}; as Prometheus asks (OpenMetrics, gzip): {Describe(AsPrometheus[^1])}");
         }
 
-        times.Sort();
-        return new ScrapeFigure(instances, Quantiles.Of(times, 0.5), times[0], bytes);
-    }
+        private static ScrapeFigure Figure(int instances, List<TimeSpan> times, long bytes)
+        {
+            times.Sort();
+            return new ScrapeFigure(instances, Quantiles.Of(times, 0.5), times[0], bytes);
+        }
 
-    private static string Describe(ScrapeFigure figure) =>
-        $"median {figure.Median.TotalMilliseconds:F1} ms, fastest {figure.Fastest.TotalMilliseconds:F1} ms, {figure.Bytes:N0} bytes";
+        private static string Describe(ScrapeFigure figure) =>
+            $"median {figure.Median.TotalMilliseconds:F1} ms, fastest {figure.Fastest.TotalMilliseconds:F1} ms, {figure.Bytes:N0} bytes";
+    }
 }

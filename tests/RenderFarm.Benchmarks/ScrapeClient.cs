@@ -17,12 +17,31 @@ public sealed class ScrapeClient(Uri baseAddress) : IDisposable
 
     private readonly byte[] _buffer = new byte[64 * 1024];
 
-    /// <summary>One scrape, read and dropped: its duration and size.</summary>
-    public async Task<(TimeSpan Elapsed, long Bytes)> TimeAsync(CancellationToken cancellationToken)
+    /// <summary>What Prometheus 3.5 sends by default (Prometheus 2.42 asks the same in the same order).</summary>
+    public const string PrometheusAccept = "application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.6,application/openmetrics-text;version=0.0.1;q=0.5,text/plain;version=1.0.0;escaping=allow-utf-8;q=0.4,text/plain;version=0.0.4;q=0.3,*/*;q=0.2";
+
+    /// <summary>
+    /// One scrape, read and dropped: its duration and its size on the wire. <paramref name="asPrometheus"/> asks as
+    /// Prometheus does by default (OpenMetrics preferred, gzip), and the body is counted compressed, as it travels;
+    /// otherwise the classic text, uncompressed.
+    /// </summary>
+    public async Task<(TimeSpan Elapsed, long Bytes)> TimeAsync(CancellationToken cancellationToken, bool asPrometheus = false)
     {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        if (asPrometheus)
+        {
+            request.Headers.TryAddWithoutValidation("Accept", PrometheusAccept);
+            request.Headers.TryAddWithoutValidation("Accept-Encoding", "gzip");
+        }
+
         var start = Stopwatch.GetTimestamp();
-        using var response = await _http.GetAsync("/metrics", HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         response.EnsureSuccessStatusCode();
+        if (asPrometheus && !response.Content.Headers.ContentEncoding.Contains("gzip"))
+        {
+            throw new InvalidOperationException($"{_http.BaseAddress} answered a scrape that accepts gzip uncompressed");
+        }
+
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
         long bytes = 0;
         int read;
@@ -58,10 +77,15 @@ public sealed class ScrapeClient(Uri baseAddress) : IDisposable
     /// every line: the client's own garbage would otherwise show up in what is measured.
     /// Returns the Stopwatch timestamp at which the line was read, or null; reads the body to its end.
     /// </summary>
-    public async Task<long?> FindLineAsync(string line, CancellationToken cancellationToken)
+    public async Task<long?> FindLineAsync(string line, CancellationToken cancellationToken) =>
+        (await FindLineTimedAsync(line, cancellationToken)).Seen;
+
+    /// <summary>As <see cref="FindLineAsync"/>, with the Stopwatch timestamp at which the response's headers arrived.</summary>
+    public async Task<(long Headers, long? Seen)> FindLineTimedAsync(string line, CancellationToken cancellationToken)
     {
         var wanted = Encoding.UTF8.GetBytes("\n" + line + "\n");
         using var response = await _http.GetAsync("/metrics", HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        var headers = Stopwatch.GetTimestamp();
         response.EnsureSuccessStatusCode();
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
         long? seen = null;
@@ -81,7 +105,7 @@ public sealed class ScrapeClient(Uri baseAddress) : IDisposable
             _buffer.AsSpan(filled - kept, kept).CopyTo(_buffer);
         }
 
-        return seen;
+        return (headers, seen);
     }
 
     public void Dispose() => _http.Dispose();

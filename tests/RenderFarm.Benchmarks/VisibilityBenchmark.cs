@@ -26,7 +26,9 @@ public static class VisibilityBenchmark
         }
 
         var latencies = new List<TimeSpan>(samples);
+        var toHeaders = new List<TimeSpan>(samples);
         var notInFirstScrape = 0;
+        var collectionsBefore = await ServerCollectionsAsync(scrape, cancellationToken);
         for (var i = 0; i < samples; i++)
         {
             var probe = probes[i % Probes];
@@ -36,6 +38,7 @@ public static class VisibilityBenchmark
             var replied = Stopwatch.GetTimestamp();
 
             long? seen = null;
+            long headers = 0;
             for (var scrapes = 0; seen is null; scrapes++)
             {
                 if (scrapes == 1)
@@ -47,11 +50,14 @@ public static class VisibilityBenchmark
                     throw new InvalidOperationException($"{expected} did not appear on /metrics in 20 scrapes");
                 }
 
-                seen = await scrape.FindLineAsync(expected, cancellationToken);
+                (headers, seen) = await scrape.FindLineTimedAsync(expected, cancellationToken);
             }
 
             latencies.Add(Stopwatch.GetElapsedTime(replied, seen.Value));
+            toHeaders.Add(Stopwatch.GetElapsedTime(replied, headers));
         }
+
+        var collections = await ServerCollectionsAsync(scrape, cancellationToken) - collectionsBefore;
 
         foreach (var probe in probes)
         {
@@ -59,7 +65,27 @@ public static class VisibilityBenchmark
         }
 
         latencies.Sort();
+        toHeaders.Sort();
         return new VisibilityFigure(instances, samples, Quantiles.Of(latencies, 0.5), Quantiles.Of(latencies, 0.99), latencies[^1],
-            notInFirstScrape);
+            notInFirstScrape)
+        {
+            HeadersP50 = Quantiles.Of(toHeaders, 0.5),
+            HeadersP99 = Quantiles.Of(toHeaders, 0.99),
+            ServerCollections = collections,
+        };
+    }
+
+    /// <summary>Garbage collections of the server so far, every generation, from its own /metrics.</summary>
+    private static async Task<double> ServerCollectionsAsync(ScrapeClient scrape, CancellationToken cancellationToken)
+    {
+        double total = 0;
+        await scrape.StreamAsync((line, _) =>
+        {
+            if (line.StartsWith("dotnet_collection_count_total{", StringComparison.Ordinal))
+            {
+                total += double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }, cancellationToken);
+        return total;
     }
 }

@@ -99,7 +99,7 @@ public class ScrapeFormatTests(ServerFixture fixture) : IClassFixture<ServerFixt
     private static List<string> Farmed(Exposition scrape) =>
         [.. scrape.Samples
             .Where(s => (s.Name.StartsWith("blender_", StringComparison.OrdinalIgnoreCase) || s.Name.StartsWith("renderfarm_", StringComparison.Ordinal))
-                && s.Name != "blender_instance_last_seen_timestamp_seconds")
+                && s.Name is not "blender_instance_last_seen_timestamp_seconds" and not "renderfarm_scrapes_total")
             .Select(s => $"{s.Name}{{{string.Join(',', s.Labels.OrderBy(l => l.Key).Select(l => $"{l.Key}={l.Value}"))}}} {s.Value}")
             .Order()];
 }
