@@ -49,19 +49,23 @@ public sealed class FarmStatusReader(InstanceRegistry registry, TimeProvider tim
 
         var order = query.Order;
         // The largest position on top, to be pushed out by a smaller one.
-        var kept = new PriorityQueue<InstanceEntry, PagePosition>(
+        var kept = new PriorityQueue<InstanceRecord, PagePosition>(
             pageSize + 1, Comparer<PagePosition>.Create((a, b) => order.Compare(b, a)));
         var counter = new FarmSummary.Counter();
         var remaining = 0;
-        foreach (var entry in registry.Entries)
+        // The records themselves, as the scrape reads them: a filter needs only the key and the render state, and
+        // only the page's instances are copied out whole.
+        foreach (var record in registry.Records)
         {
-            if (!query.Filter.Matches(entry))
+            var host = record.Key.Host;
+            var rendering = record.Rendering;
+            if (!query.Filter.Matches(host, rendering))
             {
                 continue;
             }
 
-            counter.Add(entry.Key.Host, entry.Report.Rendering);
-            var position = order.PositionOf(entry);
+            counter.Add(host, rendering);
+            var position = order.PositionOf(record);
             if (after is { } end && order.Compare(position, end) <= 0)
             {
                 continue;
@@ -70,11 +74,11 @@ public sealed class FarmStatusReader(InstanceRegistry registry, TimeProvider tim
             remaining++;
             if (kept.Count < pageSize)
             {
-                kept.Enqueue(entry, position);
+                kept.Enqueue(record, position);
             }
             else if (kept.TryPeek(out _, out var last) && order.Compare(position, last) < 0)
             {
-                kept.DequeueEnqueue(entry, position);
+                kept.DequeueEnqueue(record, position);
             }
         }
 
@@ -82,21 +86,21 @@ public sealed class FarmStatusReader(InstanceRegistry registry, TimeProvider tim
         var positions = new PagePosition[kept.Count];
         for (var i = kept.Count - 1; i >= 0; i--)
         {
-            kept.TryDequeue(out var entry, out positions[i]);
-            views[i] = InstanceView.From(entry, timeProvider);
+            kept.TryDequeue(out var record, out positions[i]);
+            views[i] = InstanceView.From(record!.Read(), timeProvider);
         }
 
         page = new InstancePage(query, views, positions, remaining, counter.ToSummary());
         return null;
     }
 
-    /// <summary>The whole farm in numbers, for a page header: one pass over the registry, no view built.</summary>
+    /// <summary>The whole farm in numbers, for a page header: one pass over the registry's keys and render states.</summary>
     public FarmOverview Overview()
     {
         var counter = new FarmSummary.Counter();
-        foreach (var entry in registry.Entries)
+        foreach (var record in registry.Records)
         {
-            counter.Add(entry.Key.Host, entry.Report.Rendering);
+            counter.Add(record.Key.Host, record.Rendering);
         }
 
         var lost = registry.LostRenders.Recent();

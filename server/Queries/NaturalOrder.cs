@@ -36,7 +36,15 @@ public sealed class NaturalOrder : IComparer<string>
     /// </summary>
     private static int CompareNaturally(string x, string y)
     {
-        int i = 0, j = 0;
+        // A farm's names share long beginnings (render-node-00…): what is equal character for character is skipped at
+        // once, back to the start of a run of digits it ends in, so that the run is still read as one number.
+        var i = x.AsSpan().CommonPrefixLength(y);
+        while (i > 0 && char.IsAsciiDigit(x[i - 1]))
+        {
+            i--;
+        }
+
+        var j = i;
         while (i < x.Length && j < y.Length)
         {
             if (char.IsAsciiDigit(x[i]) && char.IsAsciiDigit(y[j]))

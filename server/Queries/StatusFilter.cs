@@ -47,10 +47,13 @@ public readonly record struct StatusFilter(string? Host, InstanceState? State, s
         return null;
     }
 
-    public bool Matches(in InstanceEntry entry) =>
-        (Host is null || string.Equals(entry.Key.Host, Host, StringComparison.Ordinal))
-        && (HostContains is null || entry.Key.Host.Contains(HostContains, StringComparison.OrdinalIgnoreCase))
-        && (State is null || entry.Report.Rendering == (State == InstanceState.Rendering));
+    public bool Matches(in InstanceEntry entry) => Matches(entry.Key.Host, entry.Report.Rendering);
+
+    /// <summary>Whether an instance of <paramref name="host"/>, rendering or not, matches: all a filter looks at.</summary>
+    public bool Matches(string host, bool rendering) =>
+        (Host is null || string.Equals(host, Host, StringComparison.Ordinal))
+        && (HostContains is null || host.Contains(HostContains, StringComparison.OrdinalIgnoreCase))
+        && (State is null || rendering == (State == InstanceState.Rendering));
 
     // Echoing a value back helps whoever typed it; echoing a megabyte does not.
     internal static string Shorten(string value) => value.Length <= 64 ? value : value[..64] + "…";
