@@ -7,7 +7,15 @@ namespace RenderFarm.Server.StatusApi;
 public sealed class JsonSize(JsonSerializerOptions options) : IDisposable
 {
     private readonly ArrayBufferWriter<byte> _buffer = new(1024);
-    private readonly Utf8JsonWriter _writer = new(Stream.Null);
+
+    // A writer of its own escapes as its options say, not as the serializer's do: the API's encoder, given here,
+    // writes text as UTF-8 where the default would escape every character beyond ASCII to six bytes.
+    private readonly Utf8JsonWriter _writer = new(Stream.Null, new JsonWriterOptions
+    {
+        Encoder = options.Encoder,
+        Indented = options.WriteIndented,
+        SkipValidation = true,
+    });
 
     /// <summary>The bytes of <paramref name="value"/> as an element of a JSON array, its separating comma included.</summary>
     public int Of<T>(T value)

@@ -2,9 +2,10 @@ namespace RenderFarm.Server.StatusApi;
 
 /// <summary>
 /// How much of a page a reply carries. A page of 1000 instances is a few hundred kilobytes as the farm reports
-/// them, but each instance may carry six texts of 256 characters, which JSON escapes to six bytes a character
-/// when they are not ASCII: by count alone a reply could pass gRPC clients' default 4 MB receive limit. So a
-/// reply also ends before its instances pass 1 MiB, and its next page token continues after the last one shown.
+/// them, but each instance may carry names of 128 characters and texts of 256, up to three bytes a character
+/// (six in JSON for a control character): by count alone a reply could pass gRPC clients' default 4 MB receive
+/// limit. So a reply also ends before its instances pass 1 MiB, as the transport encodes them, and its next page
+/// token continues after the last one shown.
 /// </summary>
 public static class ReplyBudget
 {
