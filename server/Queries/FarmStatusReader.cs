@@ -12,7 +12,7 @@ public sealed class FarmStatusReader(InstanceRegistry registry, TimeProvider tim
 
     public double TtlSeconds => registry.Ttl.TotalSeconds;
 
-    /// <summary>The instances that match, sorted by host, then instance (ordinal).</summary>
+    /// <summary>Every instance that matches, sorted by host, then instance: for a host's few instances.</summary>
     public IReadOnlyList<InstanceView> List(StatusFilter filter)
     {
         var list = new List<InstanceView>();
@@ -26,10 +26,85 @@ public sealed class FarmStatusReader(InstanceRegistry registry, TimeProvider tim
 
         list.Sort(static (a, b) =>
         {
-            var byHost = string.CompareOrdinal(a.Host, b.Host);
-            return byHost != 0 ? byHost : string.CompareOrdinal(a.Instance, b.Instance);
+            var byHost = NaturalOrder.Instance.Compare(a.Host, b.Host);
+            return byHost != 0 ? byHost : NaturalOrder.Instance.Compare(a.Instance, b.Instance);
         });
         return list;
+    }
+
+    /// <summary>
+    /// The page of <paramref name="query"/> after <paramref name="pageToken"/> (the first page without one), of at
+    /// most <paramref name="pageSize"/> instances. One pass over the registry that keeps only the page (a bounded
+    /// heap), so a page of a farm of 100k instances costs one page of views, not the farm's.
+    /// </summary>
+    /// <returns>Null and the page, or what is wrong with the page token.</returns>
+    public string? TryPage(InstanceQuery query, int pageSize, string? pageToken, out InstancePage page)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        page = null!;
+        if (PageToken.TryRead(pageToken, query, out var after) is { } error)
+        {
+            return error;
+        }
+
+        var order = query.Order;
+        // The largest position on top, to be pushed out by a smaller one.
+        var kept = new PriorityQueue<InstanceRecord, PagePosition>(
+            pageSize + 1, Comparer<PagePosition>.Create((a, b) => order.Compare(b, a)));
+        var counter = new FarmSummary.Counter();
+        var remaining = 0;
+        // The records themselves, as the scrape reads them: a filter needs only the key and the render state, and
+        // only the page's instances are copied out whole.
+        foreach (var record in registry.Records)
+        {
+            var host = record.Key.Host;
+            var rendering = record.Rendering;
+            if (!query.Filter.Matches(host, rendering))
+            {
+                continue;
+            }
+
+            counter.Add(host, rendering);
+            var position = order.PositionOf(record);
+            if (after is { } end && order.Compare(position, end) <= 0)
+            {
+                continue;
+            }
+
+            remaining++;
+            if (kept.Count < pageSize)
+            {
+                kept.Enqueue(record, position);
+            }
+            else if (kept.TryPeek(out _, out var last) && order.Compare(position, last) < 0)
+            {
+                kept.DequeueEnqueue(record, position);
+            }
+        }
+
+        var views = new InstanceView[kept.Count];
+        var positions = new PagePosition[kept.Count];
+        for (var i = kept.Count - 1; i >= 0; i--)
+        {
+            kept.TryDequeue(out var record, out positions[i]);
+            views[i] = InstanceView.From(record!.Read(), timeProvider);
+        }
+
+        page = new InstancePage(query, views, positions, remaining, counter.ToSummary());
+        return null;
+    }
+
+    /// <summary>The whole farm in numbers, for a page header: one pass over the registry's keys and render states.</summary>
+    public FarmOverview Overview()
+    {
+        var counter = new FarmSummary.Counter();
+        foreach (var record in registry.Records)
+        {
+            counter.Add(record.Key.Host, record.Rendering);
+        }
+
+        var lost = registry.LostRenders.Recent();
+        return new FarmOverview(counter.ToSummary(), TtlSeconds, lost.Count, lost.Count > 0 ? lost[^1].LostAt : null);
     }
 
     public LostRenderList LostRenders() =>

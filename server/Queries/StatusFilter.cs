@@ -3,18 +3,33 @@ using RenderFarm.Server.Registry;
 namespace RenderFarm.Server.Queries;
 
 /// <summary>Which instances a status query asks for; null members match everything.</summary>
-public readonly record struct StatusFilter(string? Host, InstanceState? State)
+/// <param name="Host">The host's exact name.</param>
+/// <param name="State">Rendering or idle.</param>
+/// <param name="HostContains">Part of the host's name, in any case: what a person types into the farm page's search box.</param>
+public readonly record struct StatusFilter(string? Host, InstanceState? State, string? HostContains = null)
 {
     public static StatusFilter All => default;
 
     /// <summary>Reads the query parameters <c>host</c> and <c>state</c>; empty means "any".</summary>
     /// <returns>Null and the filter, or the parameter at fault and what is wrong with it.</returns>
-    public static StatusQueryError? TryParse(string? host, string? state, out StatusFilter filter)
+    public static StatusQueryError? TryParse(string? host, string? state, out StatusFilter filter) =>
+        TryParse(host, state, hostContains: null, out filter);
+
+    /// <summary>Reads the query parameters <c>host</c>, <c>state</c> and <c>hostContains</c>; empty means "any".</summary>
+    /// <returns>Null and the filter, or the parameter at fault and what is wrong with it.</returns>
+    public static StatusQueryError? TryParse(string? host, string? state, string? hostContains, out StatusFilter filter)
     {
         filter = All;
         if (!string.IsNullOrEmpty(host) && IdentityRules.Error("host", host) is { } hostError)
         {
             return new StatusQueryError("host", hostError);
+        }
+
+        // Any text may be searched for (it then matches nothing), but no host name is longer than this.
+        if (hostContains?.Length > IdentityRules.MaxIdentityLength)
+        {
+            return new StatusQueryError("hostContains",
+                $"hostContains: must be at most {IdentityRules.MaxIdentityLength} characters, was {hostContains.Length}");
         }
 
         InstanceState? parsedState = null;
@@ -27,13 +42,21 @@ public readonly record struct StatusFilter(string? Host, InstanceState? State)
             }
         }
 
-        filter = new StatusFilter(string.IsNullOrEmpty(host) ? null : host, parsedState);
+        filter = new StatusFilter(string.IsNullOrEmpty(host) ? null : host, parsedState,
+            string.IsNullOrEmpty(hostContains) ? null : hostContains);
         return null;
     }
 
-    public bool Matches(InstanceEntry entry) =>
-        (Host is null || string.Equals(entry.Key.Host, Host, StringComparison.Ordinal))
-        && (State is null || entry.Report.Rendering == (State == InstanceState.Rendering));
+    public bool Matches(in InstanceEntry entry) => Matches(entry.Key.Host, entry.Report.Rendering);
+
+    /// <summary>Whether an instance of <paramref name="host"/>, rendering or not, matches: all a filter looks at.</summary>
+    public bool Matches(string host, bool rendering) =>
+        (Host is null || string.Equals(host, Host, StringComparison.Ordinal))
+        && (HostContains is null || host.Contains(HostContains, StringComparison.OrdinalIgnoreCase))
+        && (State is null || rendering == (State == InstanceState.Rendering));
+
+    // Echoing a value back helps whoever typed it; echoing a megabyte does not.
+    internal static string Shorten(string value) => value.Length <= 64 ? value : value[..64] + "…";
 
     private static InstanceState? ParseState(string state) => state.ToLowerInvariant() switch
     {
@@ -41,9 +64,6 @@ public readonly record struct StatusFilter(string? Host, InstanceState? State)
         "idle" => InstanceState.Idle,
         _ => null,
     };
-
-    // Echoing a value back helps whoever typed it; echoing a megabyte does not.
-    private static string Shorten(string value) => value.Length <= 64 ? value : value[..64] + "…";
 }
 
 /// <summary>A query value the status API refuses: the parameter and a message naming it.</summary>

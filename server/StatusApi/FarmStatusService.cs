@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using RenderFarm.Contracts.V1;
@@ -20,10 +21,20 @@ public sealed class FarmStatusService(FarmStatusReader reader)
         }
 
         var filter = new StatusFilter(string.IsNullOrEmpty(request.Host) ? null : request.Host, ToState(request.State));
-        var instances = reader.List(filter);
-        var summary = FarmSummary.Of(instances);
-        var reply = new ListInstancesReply { Rendering = (uint)summary.Rendering, Idle = (uint)summary.Idle };
-        reply.Instances.AddRange(instances.Select(ToMessage));
+        ThrowIfInvalid(InstancePage.TryResolveSize(request.PageSize, out var pageSize) is { } sizeError ? "page_size: " + sizeError : null);
+        ThrowIfInvalid(reader.TryPage(new InstanceQuery(filter, InstanceOrder.Default), pageSize, request.PageToken, out var page)
+            is { } tokenError ? "page_token: " + tokenError : null);
+
+        var messages = page.Instances.Select(ToMessage).ToList();
+        // Each instance is a length-delimited field of the reply: its size, a tag byte and its length's varint.
+        var shown = ReplyBudget.Fit(messages, m => m.CalculateSize() + 1 + CodedOutputStream.ComputeLengthSize(m.CalculateSize()));
+        var reply = new ListInstancesReply
+        {
+            Rendering = (uint)page.Summary.Rendering,
+            Idle = (uint)page.Summary.Idle,
+            NextPageToken = page.NextPageToken(shown),
+        };
+        reply.Instances.AddRange(messages.Take(shown));
         return Task.FromResult(reply);
     }
 

@@ -1,5 +1,8 @@
 using System.ComponentModel;
+using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 using RenderFarm.Server.Queries;
 
 namespace RenderFarm.Server.StatusApi;
@@ -12,8 +15,16 @@ public static class StatusEndpoints
         var api = app.MapGroup("/api").WithTags("Status");
         api.MapGet("/instances", ListInstances)
             .WithName("ListInstances")
-            .WithSummary("Blender instances that reported within the TTL")
-            .WithDescription("Sorted by host, then instance. Filters: host (exact name) and state (rendering or idle).");
+            .WithSummary("Blender instances that reported within the TTL, a page at a time")
+            .WithDescription("Sorted by host, then instance (numbers in names compared as numbers), or by orderBy. Filters: host "
+                + "(exact name), hostContains (part of the name, any case) and state (rendering or idle). A page holds up to pageSize "
+                + $"instances (default {InstancePage.DefaultSize}, at most {InstancePage.MaxSize}) and ends early rather than pass "
+                + "1 MiB; next is the address of the next page, null on the last. Instances that come or go while a client walks "
+                + "the pages make it skip or repeat no other one.");
+        api.MapGet("/summary", GetSummary)
+            .WithName("GetSummary")
+            .WithSummary("The farm in a few numbers: instances and hosts by state, lost renders")
+            .WithDescription("Cheap enough to ask every second, whatever the size of the farm.");
         api.MapGet("/hosts/{host}", GetHost)
             .WithName("GetHost")
             .WithSummary("Every instance of one host")
@@ -28,18 +39,80 @@ public static class StatusEndpoints
 
     internal static Ok<LostRenderList> ListLostRenders(FarmStatusReader reader) => TypedResults.Ok(reader.LostRenders());
 
+    internal static Ok<FarmOverview> GetSummary(FarmStatusReader reader) => TypedResults.Ok(reader.Overview());
+
     internal static Results<Ok<InstanceList>, ValidationProblem> ListInstances(
         [Description("Only this host (exact name).")] string? host,
         [Description("Only instances in this state: rendering or idle.")] string? state,
-        FarmStatusReader reader)
+        [Description("Only hosts whose name contains this, in any case.")] string? hostContains,
+        [Description("The field to sort by, then ' desc' for descending: host, instance, state, currentFrame, job.progress, "
+            + "framesRendered, ageSeconds, file or blenderVersion. Ties go by host, then instance.")] string? orderBy,
+        [Description("The most instances to return: 0 or absent for the default (1000), above 1000 for 1000.")] string? pageSize,
+        [Description("nextPageToken of the previous page, with the same filters and order; absent for the first page.")] string? pageToken,
+        FarmStatusReader reader, IOptions<JsonOptions> json, HttpRequest request)
     {
-        if (StatusFilter.TryParse(host, state, out var filter) is { } error)
+        if (StatusFilter.TryParse(host, state, hostContains, out var filter) is { } error)
         {
             return Invalid(error);
         }
 
-        var instances = reader.List(filter);
-        return TypedResults.Ok(new InstanceList(FarmSummary.Of(instances), reader.TtlSeconds, instances));
+        if (InstanceOrder.TryParse(orderBy, out var order) is { } orderError)
+        {
+            return Invalid(new StatusQueryError("orderBy", "orderBy: " + orderError));
+        }
+
+        if (ParseSize(pageSize, out var size) is { } sizeError)
+        {
+            return Invalid(new StatusQueryError("pageSize", "pageSize: " + sizeError));
+        }
+
+        var query = new InstanceQuery(filter, order);
+        if (reader.TryPage(query, size, pageToken, out var page) is { } tokenError)
+        {
+            return Invalid(new StatusQueryError("pageToken", "pageToken: " + tokenError));
+        }
+
+        using var sizer = new JsonSize(json.Value.SerializerOptions);
+        var shown = ReplyBudget.Fit(page.Instances, sizer.Of);
+        var next = page.NextPageToken(shown);
+        return TypedResults.Ok(new InstanceList(page.Summary, reader.TtlSeconds, [.. page.Instances.Take(shown)],
+            next.Length == 0 ? null : next, next.Length == 0 ? null : NextAddress(request, query, size, next)));
+    }
+
+    /// <summary>Reads <paramref name="pageSize"/> as AIP-158 does; absent is the default.</summary>
+    /// <returns>Null and the size to use, or what is wrong with it.</returns>
+    private static string? ParseSize(string? pageSize, out int size)
+    {
+        size = InstancePage.DefaultSize;
+        if (string.IsNullOrEmpty(pageSize))
+        {
+            return null;
+        }
+
+        return long.TryParse(pageSize, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var requested)
+            ? InstancePage.TryResolveSize(requested, out size)
+            : $"must be a whole number, was '{StatusFilter.Shorten(pageSize)}'";
+    }
+
+    /// <summary>The next page's address: this one's, with its filters and order spelled as the server reads them, and the token.</summary>
+    private static string NextAddress(HttpRequest request, InstanceQuery query, int pageSize, string pageToken)
+    {
+        var parameters = new List<KeyValuePair<string, string?>>();
+        void Add(string name, string? value)
+        {
+            if (!string.IsNullOrEmpty(value))
+            {
+                parameters.Add(new(name, value));
+            }
+        }
+
+        Add("host", query.Filter.Host);
+        Add("state", query.Filter.State is { } state ? (state == InstanceState.Rendering ? "rendering" : "idle") : null);
+        Add("hostContains", query.Filter.HostContains);
+        Add("orderBy", query.Order == InstanceOrder.Default ? null : query.Order.ToString());
+        Add("pageSize", pageSize.ToString(CultureInfo.InvariantCulture));
+        Add("pageToken", pageToken);
+        return $"{request.PathBase}{request.Path}{QueryString.Create(parameters)}";
     }
 
     internal static Results<Ok<HostStatus>, ValidationProblem, ProblemHttpResult> GetHost(

@@ -1,50 +1,44 @@
-// The farm page: polls the JSON API and redraws the table; no framework, no build step.
+// The farm page: polls the farm's summary and the page of instances it shows, and redraws; no framework, no build step.
+// The server filters, sorts and pages, so what a poll costs does not grow with the farm.
 'use strict';
 
 (() => {
   const pollMilliseconds = 1000;
-  const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+  // Rows a page shows: a wall screen's worth and more, a few tens of kilobytes a poll at any farm size.
+  const pageSize = 100;
   const $ = (id) => document.getElementById(id);
 
+  // The page's sort keys as the API spells them (orderBy).
+  const orderFields = {
+    host: 'host',
+    instance: 'instance',
+    state: 'state',
+    frame: 'currentFrame',
+    progress: 'job.progress',
+    rendered: 'framesRendered',
+    age: 'ageSeconds',
+    file: 'file',
+    blender: 'blenderVersion',
+  };
+
   const view = {
-    data: null,
+    overview: null,
+    list: null,
     receivedAt: 0,
     sortKey: 'host',
     sortDirection: 1,
     hostFilter: '',
     stateFilter: '',
+    // The token of each page from the first to the one shown (the first page's is empty), and where each starts.
+    pageTokens: [''],
+    pageStarts: [0],
+    // What the lost-renders table was drawn from: refetched only when the summary says it changed.
+    lostDrawn: null,
   };
 
-  // Sort keys to the value compared; ties fall back to host, then instance.
-  const sortValues = {
-    host: (i) => i.host,
-    instance: (i) => i.instance,
-    state: (i) => i.state,
-    frame: (i) => i.currentFrame,
-    progress: (i) => (i.job && i.job.progress != null ? i.job.progress : -1),
-    rendered: (i) => i.framesRendered,
-    age: (i) => i.ageSeconds,
-    file: (i) => i.file,
-    blender: (i) => `${i.blenderVersion} ${i.engine}`,
-  };
-
-  function compare(a, b) {
-    return typeof a === 'number' && typeof b === 'number' ? a - b : collator.compare(String(a), String(b));
-  }
-
-  function sorted(instances) {
-    const value = sortValues[view.sortKey];
-    return [...instances].sort((a, b) =>
-      view.sortDirection * compare(value(a), value(b))
-      || collator.compare(a.host, b.host)
-      || collator.compare(a.instance, b.instance));
-  }
-
-  function visible(instances) {
-    const host = view.hostFilter.trim().toLowerCase();
-    return instances.filter((i) =>
-      (!host || i.host.toLowerCase().includes(host)) && (!view.stateFilter || i.state === view.stateFilter));
-  }
+  // Every fetch of the table has a number; a reply to an older one (a filter typed since) is dropped.
+  let generation = 0;
+  let timer = 0;
 
   function element(tag, className, text) {
     const node = document.createElement(tag);
@@ -140,17 +134,33 @@
   }
 
   function renderTable() {
-    const data = view.data;
-    if (!data) return;
+    const { list, overview } = view;
+    if (!list || !overview) return;
 
-    const shown = sorted(visible(data.instances));
-    $('rows').replaceChildren(...shown.map((i) => row(i, data.ttlSeconds)));
-    $('shown').textContent = `${shown.length} of ${data.instances.length} instances shown`;
+    const shown = list.instances;
+    const page = view.pageTokens.length - 1;
+    const start = view.pageStarts[page];
+    const total = overview.summary.instances;
+    const matching = list.summary.instances;
+    $('rows').replaceChildren(...shown.map((i) => row(i, list.ttlSeconds)));
+
+    const paged = page > 0 || list.nextPageToken != null;
+    if (!paged) {
+      $('shown').textContent = `${shown.length} of ${total} instances shown`;
+    } else {
+      const range = shown.length ? `${start + 1}–${start + shown.length}` : 'none';
+      $('shown').textContent = `${range} of ${matching} instances shown${matching !== total ? ` (${total} in all)` : ''}`;
+    }
+
+    $('pager').hidden = !paged;
+    $('page-previous').disabled = page === 0;
+    $('page-next').disabled = list.nextPageToken == null;
+    $('page-position').textContent = `Page ${page + 1} of ${Math.max(page + 1, Math.ceil(matching / pageSize))}`;
 
     const empty = $('empty');
     empty.hidden = shown.length > 0;
-    empty.textContent = data.instances.length === 0
-      ? `No Blender instance has reported in the last ${data.ttlSeconds} s.`
+    empty.textContent = total === 0
+      ? `No Blender instance has reported in the last ${list.ttlSeconds} s.`
       : 'No instance matches the filter.';
   }
 
@@ -171,40 +181,77 @@
     $('instances').classList.toggle('stale', !ok);
   }
 
-  async function poll() {
-    try {
-      const response = await fetch('api/instances', { cache: 'no-store', headers: { Accept: 'application/json' } });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      view.data = await response.json();
-      view.receivedAt = Date.now();
-      renderSummary(view.data.summary);
-      renderTable();
-      setConnection(true, `Live · updated ${new Date(view.receivedAt).toLocaleTimeString()}`);
-      await pollLost();
-    } catch (error) {
-      const since = view.receivedAt ? ` · showing data from ${new Date(view.receivedAt).toLocaleTimeString()}` : '';
-      setConnection(false, `Server unreachable (${error.message})${since}`);
-    } finally {
-      setTimeout(poll, pollMilliseconds);
+  function listAddress() {
+    const params = new URLSearchParams();
+    const host = view.hostFilter.trim();
+    if (host) params.set('hostContains', host);
+    if (view.stateFilter) params.set('state', view.stateFilter);
+    if (view.sortKey !== 'host' || view.sortDirection < 0) {
+      params.set('orderBy', `${orderFields[view.sortKey]}${view.sortDirection < 0 ? ' desc' : ''}`);
     }
+    params.set('pageSize', String(pageSize));
+    const token = view.pageTokens[view.pageTokens.length - 1];
+    if (token) params.set('pageToken', token);
+    return `api/instances?${params}`;
   }
 
-  // Lost renders change rarely: every fifth poll is enough.
-  let lostPolls = 0;
-  async function pollLost() {
-    if (lostPolls % 5 !== 0) {
-      lostPolls++;
-      return;
-    }
-    let lost;
+  async function getJson(address) {
+    const response = await fetch(address, { cache: 'no-store', headers: { Accept: 'application/json' } });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    return response.json();
+  }
+
+  // Back to the first page: another filter or order is another list, and its tokens are not this one's.
+  function firstPage() {
+    view.pageTokens = [''];
+    view.pageStarts = [0];
+  }
+
+  async function poll() {
+    clearTimeout(timer);
+    const current = ++generation;
     try {
-      const response = await fetch('api/lost-renders', { cache: 'no-store', headers: { Accept: 'application/json' } });
-      if (!response.ok) return; // tried again next poll; the instances table stays as it is
-      lost = (await response.json()).lostRenders.slice().reverse();
-    } catch {
-      return;
+      const [overview, list] = await Promise.all([getJson('api/summary'), getJson(listAddress())]);
+      if (current !== generation) return;
+      // The shown page emptied (its instances went away): the one before it still has some.
+      if (list.instances.length === 0 && view.pageTokens.length > 1) {
+        view.pageTokens.pop();
+        view.pageStarts.pop();
+        poll();
+        return;
+      }
+      view.overview = overview;
+      view.list = list;
+      view.receivedAt = Date.now();
+      renderSummary(overview.summary);
+      renderTable();
+      setConnection(true, `Live · updated ${new Date(view.receivedAt).toLocaleTimeString()}`);
+      await pollLost(overview);
+    } catch (error) {
+      if (current !== generation) return;
+      // A page token the server no longer takes (a new server version): start again from the first page.
+      if (error.message === 'HTTP 400') firstPage();
+      const since = view.receivedAt ? ` · showing data from ${new Date(view.receivedAt).toLocaleTimeString()}` : '';
+      setConnection(false, `Server unreachable (${error.message})${since}`);
     }
-    lostPolls++;
+    if (current === generation) timer = setTimeout(poll, pollMilliseconds);
+  }
+
+  // Lost renders change rarely: fetched only when the summary's count or newest loss differs from the table's.
+  async function pollLost(overview) {
+    const changed = `${overview.lostRenders} ${overview.lastLostAt}`;
+    if (changed === view.lostDrawn) return;
+    let lost = [];
+    if (overview.lostRenders > 0) {
+      try {
+        const response = await fetch('api/lost-renders', { cache: 'no-store', headers: { Accept: 'application/json' } });
+        if (!response.ok) return; // tried again next poll; the instances table stays as it is
+        lost = (await response.json()).lostRenders.slice().reverse();
+      } catch {
+        return;
+      }
+    }
+    view.lostDrawn = changed;
     const rows = lost.map((render) => {
       const tr = element('tr');
       const host = element('th', '', render.host);
@@ -239,12 +286,14 @@
     $('host-filter').addEventListener('input', (event) => {
       view.hostFilter = event.target.value;
       saveFilterToAddress();
-      renderTable();
+      firstPage();
+      poll();
     });
     $('state-filter').addEventListener('change', (event) => {
       view.stateFilter = event.target.value;
       saveFilterToAddress();
-      renderTable();
+      firstPage();
+      poll();
     });
 
     for (const th of document.querySelectorAll('th[data-sort]')) {
@@ -252,9 +301,23 @@
         view.sortDirection = view.sortKey === th.dataset.sort ? -view.sortDirection : 1;
         view.sortKey = th.dataset.sort;
         renderSortHeaders();
-        renderTable();
+        firstPage();
+        poll();
       });
     }
+
+    $('page-next').addEventListener('click', () => {
+      if (!view.list || view.list.nextPageToken == null) return;
+      view.pageStarts.push(view.pageStarts[view.pageStarts.length - 1] + view.list.instances.length);
+      view.pageTokens.push(view.list.nextPageToken);
+      poll();
+    });
+    $('page-previous').addEventListener('click', () => {
+      if (view.pageTokens.length === 1) return;
+      view.pageTokens.pop();
+      view.pageStarts.pop();
+      poll();
+    });
 
     poll();
   }

@@ -66,6 +66,48 @@ public class FarmStatusReaderTests
 
         var summary = FarmSummary.Of(reader.List(StatusFilter.All));
 
-        Assert.Equal(new FarmSummary(Instances: 3, Rendering: 1, Idle: 2, Hosts: 2), summary);
+        Assert.Equal(new FarmSummary(Instances: 3, Rendering: 1, Idle: 2, Hosts: 2) { HostsRendering = 1 }, summary);
+        Assert.Equal(1, summary.HostsIdle);
+    }
+
+    [Fact]
+    public void Overview_counts_the_whole_farm_and_its_lost_renders()
+    {
+        var (registry, time) = Reports.NewRegistry();
+        registry.Apply(Reports.Valid("node01", "0", rendering: true));
+        registry.Apply(Reports.Valid("node01", "1", rendering: true));
+        registry.Apply(Reports.Valid("node02", "0"));
+        registry.Apply(Reports.Valid("node03", "0", rendering: true) with { BlendFile = "/shots/lost.blend" });
+        var reader = new FarmStatusReader(registry, time);
+        Assert.Equal(0, reader.Overview().LostRenders);
+        Assert.Null(reader.Overview().LastLostAt);
+
+        // node03 goes silent mid-render: expired and listed as a lost render; the others keep reporting.
+        time.Advance(Reports.Ttl - TimeSpan.FromSeconds(1));
+        registry.Apply(Reports.Valid("node01", "0", sequence: 2, rendering: true));
+        registry.Apply(Reports.Valid("node01", "1", sequence: 2));
+        registry.Apply(Reports.Valid("node02", "0", sequence: 2));
+        time.Advance(TimeSpan.FromSeconds(1));
+        registry.RemoveExpired();
+        var overview = reader.Overview();
+
+        Assert.Equal(new FarmSummary(Instances: 3, Rendering: 1, Idle: 2, Hosts: 2) { HostsRendering = 1 }, overview.Summary);
+        Assert.Equal(1, overview.LostRenders);
+        Assert.Equal(time.GetUtcNow(), overview.LastLostAt);
+        Assert.Equal(Reports.Ttl.TotalSeconds, overview.TtlSeconds);
+    }
+
+    [Fact]
+    public void Hosts_list_numbers_in_names_as_numbers()
+    {
+        var (registry, time) = Reports.NewRegistry();
+        foreach (var (host, instance) in new[] { ("node10", "0"), ("node2", "10"), ("node2", "9"), ("node1", "0") })
+        {
+            registry.Apply(Reports.Valid(host, instance));
+        }
+
+        var list = new FarmStatusReader(registry, time).List(StatusFilter.All);
+
+        Assert.Equal(["node1/0", "node2/9", "node2/10", "node10/0"], list.Select(i => $"{i.Host}/{i.Instance}"));
     }
 }

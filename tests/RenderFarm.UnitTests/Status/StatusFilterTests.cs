@@ -38,4 +38,30 @@ public class StatusFilterTests
 
         Assert.InRange(error!.Message.Length, 1, 200);
     }
+
+    [Theory]
+    [InlineData("node1", "node1")]
+    [InlineData("NODE", "node1")]
+    [InlineData("e1", "node1")]
+    [InlineData("gpu node", null)]
+    [InlineData("node2", null)]
+    public void Part_of_a_host_name_matches_in_any_case(string part, string? matched)
+    {
+        var (registry, _) = Reports.NewRegistry();
+        registry.Apply(Reports.Valid("node1"));
+        var entry = registry.Find("node1", "0")!.Value;
+
+        Assert.Null(StatusFilter.TryParse(null, null, part, out var filter));
+
+        Assert.Equal(matched is not null, filter.Matches(entry));
+    }
+
+    [Fact]
+    public void Part_longer_than_any_host_name_is_refused()
+    {
+        var error = StatusFilter.TryParse(null, null, new string('x', 129), out _);
+
+        Assert.Equal("hostContains", error?.Parameter);
+        Assert.Equal("hostContains: must be at most 128 characters, was 129", error?.Message);
+    }
 }
