@@ -35,6 +35,10 @@ public class BenchmarkCommandTests(ITestOutputHelper output)
         Assert.Equal(BenchmarkSettings.Quick.VisibilitySamples, results.Sizes.Visibility.Samples);
         Assert.True(results.Sizes.Visibility.P50 > TimeSpan.Zero);
         Assert.InRange(results.Sizes.Visibility.HeadersP50, TimeSpan.FromTicks(1), results.Sizes.Visibility.Max);
+        // The status API walked page by page lists every instance once; the page's poll fetched something.
+        Assert.Equal(BenchmarkSettings.Quick.ScrapeSizes[^1], results.Sizes.Status!.Listed);
+        Assert.True(results.Sizes.Status.Pages >= 1 && results.Sizes.Status.FirstPageBytes > 0);
+        Assert.InRange(results.Sizes.PagePoll!.BytesPerPoll, 1_000, 100_000);
         Assert.Equal(0, results.Expiry.Early);
         Assert.Equal(0, results.Expiry.NeverGone);
 

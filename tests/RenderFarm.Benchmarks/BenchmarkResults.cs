@@ -43,6 +43,21 @@ public sealed record BenchmarkResults(
             }
         }
 
+        if (Sizes.Status is { } status)
+        {
+            rows.Add(new($"/api/instances first page, {Size(status.Instances)} instances", Ms(status.FirstPage), Bytes(status.FirstPageBytes), "",
+                "every reply well under 4 MB", status.FirstPageBytes < 2 * KiB * KiB));
+            rows.Add(new($"/api/instances, every page, {Size(status.Instances)} instances", $"{status.Walk.TotalSeconds:F1} s",
+                $"{status.Pages} pages, {Bytes(status.WalkBytes)}", "", "each instance once", status.Listed == status.Instances));
+        }
+
+        if (Sizes.PagePoll is { } poll)
+        {
+            rows.Add(new($"Farm page's poll (summary and its 100 rows), {Size(poll.Instances)} instances",
+                $"{Bytes(poll.BytesPerSecond)}/s", $"{Bytes(poll.BytesPerPoll)} a poll, {Ms(poll.PollTime)}", "", "< 100 KB/s",
+                poll.BytesPerSecond < 100_000));
+        }
+
         var memory = Sizes.Memory;
         rows.Add(new($"Managed heap per instance, {Size(memory.Instances)} instances, after full GC", Bytes(memory.HeapPerInstance), "", "",
             "≤ 2 KiB", memory.HeapPerInstance <= 2 * KiB));

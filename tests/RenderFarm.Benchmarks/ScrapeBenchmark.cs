@@ -11,6 +11,12 @@ public sealed record SizeResults(
     public IReadOnlyList<ScrapeFigure> OursAsPrometheus { get; init; } = [];
 
     public IReadOnlyList<ScrapeFigure> PushgatewayAsPrometheus { get; init; } = [];
+
+    /// <summary>The status API's first page and full walk, at the largest size.</summary>
+    public StatusFigure? Status { get; init; }
+
+    /// <summary>The farm page's poll, at the visibility size.</summary>
+    public PagePollFigure? PagePoll { get; init; }
 }
 
 /// <summary>
@@ -29,6 +35,8 @@ public static class ScrapeBenchmark
         {
             OursAsPrometheus = ours.AsPrometheus,
             PushgatewayAsPrometheus = pushgateway.AsPrometheus,
+            Status = ours.Status,
+            PagePoll = ours.PagePoll,
         };
     }
 
@@ -61,6 +69,10 @@ public static class ScrapeBenchmark
 
                 if (size == settings.VisibilityInstances)
                 {
+                    ours.PagePoll = await StatusBenchmark.PagePollAsync(server.HttpAddress, size, settings.ScrapeRepeats, cancellationToken);
+                    log.WriteLine($"  farm page's poll at {size:N0} instances: {ours.PagePoll.BytesPerPoll:N0} bytes, " +
+                        $"median {ours.PagePoll.PollTime.TotalMilliseconds:F1} ms, {ours.PagePoll.BytesPerSecond / 1024:F1} KiB/s");
+
                     visibility = await VisibilityBenchmark.RunAsync(target, scrape, size, settings.VisibilitySamples, cancellationToken);
                     log.WriteLine($"  visibility at {size:N0} instances: p50 {visibility.P50.TotalMilliseconds:F2} ms, " +
                         $"p99 {visibility.P99.TotalMilliseconds:F2} ms, max {visibility.Max.TotalMilliseconds:F2} ms; to the headers " +
@@ -69,6 +81,10 @@ public static class ScrapeBenchmark
                 }
             }
 
+            ours.Status = await StatusBenchmark.WalkAsync(server.HttpAddress, held, cancellationToken);
+            log.WriteLine($"  /api/instances at {held:N0} instances: first page {ours.Status.FirstPage.TotalMilliseconds:F1} ms, " +
+                $"{ours.Status.FirstPageBytes:N0} bytes; every page {ours.Status.Walk.TotalSeconds:F1} s, {ours.Status.Pages} pages, " +
+                $"{ours.Status.WalkBytes:N0} bytes, {ours.Status.Listed:N0} instances listed");
             var full = await ServerMemory.AfterFullCollectionAsync(server.ProcessId, scrape, cancellationToken);
             memory = new MemoryFigure(held, empty.Heap, full.Heap, empty.Rss, full.Rss);
             log.WriteLine($"  memory at {held:N0} instances: {memory.HeapPerInstance:F0} B heap, {memory.RssPerInstance:F0} B RSS per instance");
@@ -158,6 +174,10 @@ public static class ScrapeBenchmark
         public List<ScrapeFigure> Plain { get; } = [];
 
         public List<ScrapeFigure> AsPrometheus { get; } = [];
+
+        public StatusFigure? Status { get; set; }
+
+        public PagePollFigure? PagePoll { get; set; }
 
         /// <summary>Times the scrapes both ways, alternating, so that a busy moment of the machine weighs on both alike.</summary>
         public async Task TimeAsync(ScrapeClient scrape, int instances, int repeats, string what, TextWriter log,
