@@ -81,13 +81,16 @@ public static class ScrapeBenchmark
                 }
             }
 
+            var full = await ServerMemory.AfterFullCollectionAsync(server.ProcessId, scrape, cancellationToken);
+            memory = new MemoryFigure(held, empty.Heap, full.Heap, empty.Rss, full.Rss);
+            log.WriteLine($"  memory at {held:N0} instances: {memory.HeapPerInstance:F0} B heap, {memory.RssPerInstance:F0} B RSS per instance");
+
+            // After the memory: a walk of every page is a client's burst of garbage, which the resident set keeps a while
+            // after the collector freed it; the memory figure is what holding the farm costs.
             ours.Status = await StatusBenchmark.WalkAsync(server.HttpAddress, held, cancellationToken);
             log.WriteLine($"  /api/instances at {held:N0} instances: first page {ours.Status.FirstPage.TotalMilliseconds:F1} ms, " +
                 $"{ours.Status.FirstPageBytes:N0} bytes; every page {ours.Status.Walk.TotalSeconds:F1} s, {ours.Status.Pages} pages, " +
                 $"{ours.Status.WalkBytes:N0} bytes, {ours.Status.Listed:N0} instances listed");
-            var full = await ServerMemory.AfterFullCollectionAsync(server.ProcessId, scrape, cancellationToken);
-            memory = new MemoryFigure(held, empty.Heap, full.Heap, empty.Rss, full.Rss);
-            log.WriteLine($"  memory at {held:N0} instances: {memory.HeapPerInstance:F0} B heap, {memory.RssPerInstance:F0} B RSS per instance");
         }
 
         return (ours, memory, visibility ?? throw new ArgumentException("the visibility size must be one of the scrape sizes"));
