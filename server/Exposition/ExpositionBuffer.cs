@@ -21,8 +21,10 @@ internal sealed class ExpositionBuffer(PipeWriter writer, ScrapeFormat format = 
     // Longest text of one value: "-1.7976931348623157E+308" and the like.
     private const int MaxValueLength = 32;
 
-    // What to ask the writer for when the lent memory runs out; Kestrel lends blocks of 4 KiB.
-    private const int MinimumLease = 4096;
+    // What to ask the writer for when the lent memory runs out. Kestrel's own blocks are 4 KiB, and handing one back
+    // and taking the next (under the pipe's lock, against the thread that sends) cost as much as the text written into
+    // it; asked for more, the pipe lends a pooled array of that size instead.
+    private const int MinimumLease = 64 * 1024;
 
     private Memory<byte> _lease = Memory<byte>.Empty;
     private int _used;
@@ -121,6 +123,11 @@ internal sealed class ExpositionBuffer(PipeWriter writer, ScrapeFormat format = 
             return written;
         }
 
+        if (WholeThousandths(value) is { } thousandths)
+        {
+            return FormatThousandths(thousandths, destination);
+        }
+
         if (double.IsNaN(value))
         {
             return Copy("NaN"u8, destination);
@@ -133,6 +140,50 @@ internal sealed class ExpositionBuffer(PipeWriter writer, ScrapeFormat format = 
 
         value.TryFormat(destination, out written, "R", CultureInfo.InvariantCulture);
         return written;
+    }
+
+    /// <summary>
+    /// The value in thousandths when it is exactly the double nearest some decimal with at most three places (Unix
+    /// times in milliseconds, CPU seconds in clock ticks): its shortest round-trip text is then that decimal, which
+    /// integer formatting writes several times faster than "R". Null for any other value.
+    /// </summary>
+    private static long? WholeThousandths(double value)
+    {
+        // Negative zero and NaN are left to "R", as are magnitudes where thousandths would lose digits.
+        if (!(Math.Abs(value) < 1e12) || value == 0)
+        {
+            return null;
+        }
+
+        var thousandths = Math.Round(value * 1000);
+        return thousandths / 1000 == value ? (long)thousandths : null;
+    }
+
+    /// <summary>Whole part, point, and the thousandths without trailing zeros (never zero: whole values go the integer way).</summary>
+    private static int FormatThousandths(long thousandths, Span<byte> destination)
+    {
+        var at = 0;
+        if (thousandths < 0)
+        {
+            destination[at++] = (byte)'-';
+            thousandths = -thousandths;
+        }
+
+        var (whole, fraction) = Math.DivRem(thousandths, 1000);
+        Utf8Formatter.TryFormat(whole, destination[at..], out var written);
+        at += written;
+        destination[at++] = (byte)'.';
+        destination[at++] = (byte)('0' + (fraction / 100));
+        if (fraction % 100 != 0)
+        {
+            destination[at++] = (byte)('0' + (fraction / 10 % 10));
+            if (fraction % 10 != 0)
+            {
+                destination[at++] = (byte)('0' + (fraction % 10));
+            }
+        }
+
+        return at;
     }
 
     private static int Copy(ReadOnlySpan<byte> text, Span<byte> destination)

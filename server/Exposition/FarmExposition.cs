@@ -136,7 +136,7 @@ public static class FarmExposition
         var snapshot = ScrapeSnapshot.Rent(count, InstanceMetric.SeriesCount);
         try
         {
-            snapshot.Fill(records.Span, metrics);
+            snapshot.Fill(records.Span);
             await WriteSnapshotAsync(buffer, count, metrics, snapshot, cancellationToken);
         }
         finally

@@ -86,19 +86,18 @@ internal sealed class InstanceLabelText
             return false;
         }
 
-        var at = 0;
-        foreach (var metric in InstanceMetric.Labelled)
+        for (var at = 0; at < AllLabels.Length; at++)
         {
-            foreach (var label in metric.Labels)
+            // The registry keeps a value's stored string while it does not change: mostly a reference comparison.
+            if (!string.Equals(_values[at], AllLabels[at].Value(in entry), StringComparison.Ordinal))
             {
-                // The registry keeps a value's stored string while it does not change: mostly a reference comparison.
-                if (!string.Equals(_values[at++], label.Value(in entry), StringComparison.Ordinal))
-                {
-                    return false;
-                }
+                return false;
             }
         }
 
         return true;
     }
+
+    /// <summary>Every labelled family's own labels in order, as one array: checked per instance and scrape, where a list's enumerators would each be an allocation.</summary>
+    private static readonly InstanceLabel[] AllLabels = [.. InstanceMetric.Labelled.SelectMany(metric => metric.Labels)];
 }

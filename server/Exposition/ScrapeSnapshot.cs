@@ -29,32 +29,42 @@ internal sealed class ScrapeSnapshot
     /// <summary>Set-major, as <see cref="Values"/>: the text of label set <c>s</c> for entry <c>i</c> is at <c>s * count + i</c>.</summary>
     public byte[][] LabelSets { get; }
 
-    /// <summary>Copies every record out once and reads each family's value and labels off the copy.</summary>
-    public void Fill(ReadOnlySpan<InstanceRecord> records, IReadOnlyList<InstanceMetric> metrics)
-    {
-        var count = records.Length;
-        for (var i = 0; i < count; i++)
-        {
-            var entry = records[i].Read();
-            var labels = InstanceLabelText.For(records[i], in entry);
-            for (var s = 0; s <= InstanceMetric.Labelled.Count; s++)
-            {
-                LabelSets[(s * count) + i] = labels.Set(s);
-            }
+    // Where Fill is: the record being read and how many there are.
+    private int _index;
+    private int _count;
 
-            var m = 0;
-            foreach (var metric in metrics)
-            {
-                foreach (var series in metric.Series)
-                {
-                    var value = series.Value(in entry);
-                    Present[(m * count) + i] = value.HasValue;
-                    Values[(m * count) + i] = value.GetValueOrDefault();
-                    m++;
-                }
-            }
+    /// <summary>Reads each family's value and labels off every record, in place under the record's lock (one report's values together).</summary>
+    public void Fill(ReadOnlySpan<InstanceRecord> records)
+    {
+        _count = records.Length;
+        for (_index = 0; _index < _count; _index++)
+        {
+            records[_index].Read(this, FillOne);
         }
     }
+
+    private static readonly EntryReader<ScrapeSnapshot> FillOne =
+        static (snapshot, record, in entry) => snapshot.FillFrom(record, in entry);
+
+    private void FillFrom(InstanceRecord record, in InstanceEntry entry)
+    {
+        var (i, count) = (_index, _count);
+        var labels = InstanceLabelText.For(record, in entry);
+        for (var s = 0; s <= InstanceMetric.Labelled.Count; s++)
+        {
+            LabelSets[(s * count) + i] = labels.Set(s);
+        }
+
+        for (var m = 0; m < AllSeries.Length; m++)
+        {
+            var value = AllSeries[m].Value(in entry);
+            Present[(m * count) + i] = value.HasValue;
+            Values[(m * count) + i] = value.GetValueOrDefault();
+        }
+    }
+
+    /// <summary>Every family's series in order, as one array: read per instance, where a list's enumerators would each be an allocation.</summary>
+    private static readonly InstanceSeries[] AllSeries = [.. InstanceMetric.All.SelectMany(metric => metric.Series)];
 
     /// <summary>The kept set when it is free and large enough, else a new one (concurrent scrapes each get their own).</summary>
     public static ScrapeSnapshot Rent(int count, int series)

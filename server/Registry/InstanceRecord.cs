@@ -13,9 +13,8 @@ namespace RenderFarm.Server.Registry;
 internal sealed class InstanceRecord
 {
     private readonly Lock _gate = new();
-    private InstanceReport _report;
-    private long _lastSeenTimestamp;
-    private DateTimeOffset _lastSeen;
+    // The latest report and when it came, kept as readers see it: a scrape reads it in place (see Read<TState>).
+    private InstanceEntry _entry;
     private RetiredSessions? _retiredSessions;
     private bool _retired;
 
@@ -23,9 +22,7 @@ internal sealed class InstanceRecord
     {
         Key = key;
         HostRecord = hostRecord;
-        _report = report.WithTextsOf(default, texts) with { Host = key.Host, Instance = key.Instance };
-        _lastSeenTimestamp = timestamp;
-        _lastSeen = now;
+        _entry = new InstanceEntry(key, report.WithTextsOf(default, texts) with { Host = key.Host, Instance = key.Instance }, timestamp, now);
     }
 
     public InstanceKey Key { get; }
@@ -40,7 +37,7 @@ internal sealed class InstanceRecord
         {
             lock (_gate)
             {
-                return SessionProgress.Between(null, _report);
+                return SessionProgress.Between(null, _entry.Report);
             }
         }
     }
@@ -56,13 +53,26 @@ internal sealed class InstanceRecord
     /// The render state alone, read without the lock (the scrape writes it first, for every
     /// instance): one byte cannot be torn, and a report racing with the read shows or not.
     /// </summary>
-    public bool Rendering => _report.Rendering;
+    public bool Rendering => _entry.Report.Rendering;
 
     public InstanceEntry Read()
     {
         lock (_gate)
         {
-            return new InstanceEntry(Key, _report, _lastSeenTimestamp, _lastSeen);
+            return _entry;
+        }
+    }
+
+    /// <summary>
+    /// Hands the entry to <paramref name="reader"/> in place, under the record's lock, rather than copying it out: a
+    /// scrape reads every record, and copying a report with its references cost as much as writing its text. The
+    /// reader must be quick and must not keep the reference.
+    /// </summary>
+    public void Read<TState>(TState state, EntryReader<TState> reader)
+    {
+        lock (_gate)
+        {
+            reader(state, this, in _entry);
         }
     }
 
@@ -80,7 +90,7 @@ internal sealed class InstanceRecord
                 return RecordUpdate.Retired;
             }
 
-            var previous = _report;
+            var previous = _entry.Report;
             var sameSession = previous.SessionId == report.SessionId;
             if (sameSession)
             {
@@ -105,16 +115,15 @@ internal sealed class InstanceRecord
 
             // Strings that did not change stay the ones already stored, so the request's copies die
             // young; changed free text is the copy other instances share.
-            _report = report.WithTextsOf(previous, texts) with
+            var stored = report.WithTextsOf(previous, texts) with
             {
                 Host = previous.Host,
                 Instance = previous.Instance,
                 SessionId = Kept(previous.SessionId, report.SessionId),
             };
 
-            progress = SessionProgress.Between(sameSession ? previous : null, in _report);
-            _lastSeenTimestamp = timestamp;
-            _lastSeen = now;
+            _entry = new InstanceEntry(Key, stored, timestamp, now);
+            progress = SessionProgress.Between(sameSession ? previous : null, in stored);
             return RecordUpdate.Applied;
         }
     }
@@ -124,7 +133,7 @@ internal sealed class InstanceRecord
     {
         lock (_gate)
         {
-            _lastSeenTimestamp = timestamp;
+            _entry = new InstanceEntry(Key, _entry.Report, timestamp, _entry.LastSeen);
         }
     }
 
@@ -133,7 +142,7 @@ internal sealed class InstanceRecord
     {
         lock (_gate)
         {
-            if (_retired || timeProvider.GetElapsedTime(_lastSeenTimestamp, now) < ttl)
+            if (_retired || timeProvider.GetElapsedTime(_entry.LastSeenTimestamp, now) < ttl)
             {
                 return false;
             }
@@ -147,7 +156,7 @@ internal sealed class InstanceRecord
     {
         lock (_gate)
         {
-            if (_retired || !string.Equals(_report.SessionId, sessionId, StringComparison.Ordinal))
+            if (_retired || !string.Equals(_entry.Report.SessionId, sessionId, StringComparison.Ordinal))
             {
                 return false;
             }
@@ -159,6 +168,9 @@ internal sealed class InstanceRecord
     private static string Kept(string stored, string reported) =>
         string.Equals(stored, reported, StringComparison.Ordinal) ? stored : reported;
 }
+
+/// <summary>Reads an instance's entry in place (see <see cref="InstanceRecord.Read{TState}"/>).</summary>
+internal delegate void EntryReader<in TState>(TState state, InstanceRecord record, in InstanceEntry entry);
 
 internal enum RecordUpdate
 {
