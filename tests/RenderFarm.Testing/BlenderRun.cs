@@ -2,8 +2,9 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Xunit.Abstractions;
 
-namespace RenderFarm.BlenderTests;
+namespace RenderFarm.Testing;
 
 /// <summary>
 /// A Blender of the version matrix in background mode, started as render managers start it
