@@ -41,6 +41,10 @@ public class BenchmarkCommandTests(ITestOutputHelper output)
         Assert.InRange(results.Sizes.PagePoll!.BytesPerPoll, 1_000, 100_000);
         Assert.Equal(0, results.Expiry.Early);
         Assert.Equal(0, results.Expiry.NeverGone);
+        var overhead = Assert.Single(results.Overhead);
+        Assert.Equal(BenchmarkSettings.Quick.OverheadRounds, overhead.Rounds.Count);
+        Assert.All(overhead.Rounds, r => Assert.True(r.Without.Render > 0 && r.With.Render > 0 && r.With.StartUp > 0 && r.With.Exit > 0));
+        Assert.Equal("native gRPC", overhead.Reporting);
 
         var rows = results.Rows();
         Assert.Contains(rows, r => r.Measure.StartsWith("Ingest reports/s", StringComparison.Ordinal) && r.Reference.Contains("do-nothing", StringComparison.Ordinal));
@@ -50,11 +54,14 @@ public class BenchmarkCommandTests(ITestOutputHelper output)
         Assert.Contains(rows, r => r.Measure.StartsWith("Visibility", StringComparison.Ordinal));
         Assert.Contains(rows, r => r.Measure.StartsWith("Scrape time as Prometheus asks (OpenMetrics, gzip), 1k", StringComparison.Ordinal));
         Assert.Contains(rows, r => r.Measure.StartsWith("Expiry", StringComparison.Ordinal));
+        Assert.Contains(rows, r => r.Measure.StartsWith("Render overhead of the add-on", StringComparison.Ordinal) && r.Target == "≤ 1 %");
+        Assert.Contains(rows, r => r.Measure.StartsWith("Start-up and exit cost of the add-on", StringComparison.Ordinal));
         var markdown = results.ToMarkdown("smoke run");
         Assert.Contains("> smoke run", markdown, StringComparison.Ordinal);
         Assert.Contains(results.Machine.Cpu, markdown, StringComparison.Ordinal);
         Assert.Contains(results.Machine.DotNet, markdown, StringComparison.Ordinal);
         Assert.Contains("## What limits each figure", markdown, StringComparison.Ordinal);
+        Assert.Contains($"Render overhead, {overhead.Blender}:", markdown, StringComparison.Ordinal);
     }
 
     [Fact]

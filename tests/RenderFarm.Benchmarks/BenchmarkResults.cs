@@ -9,7 +9,7 @@ public sealed record ComparisonRow(string Measure, string Ours, string Reference
 /// <summary>Everything one benchmark run measured, and how it reads as a table and as the results file.</summary>
 public sealed record BenchmarkResults(
     Machine Machine, string PushgatewayVersion, BenchmarkSettings Settings, IngestResults Ingest, SizeResults Sizes,
-    MemoryFigure WorstCase, ExpiryFigure Expiry, DateTimeOffset Started, TimeSpan Took)
+    MemoryFigure WorstCase, ExpiryFigure Expiry, IReadOnlyList<OverheadFigure> Overhead, DateTimeOffset Started, TimeSpan Took)
 {
     private const double KiB = 1024;
 
@@ -72,6 +72,7 @@ public sealed record BenchmarkResults(
         rows.Add(new($"Expiry, time past TTL until gone, {Size(Expiry.Instances)} instances (p50 / p99 / max)",
             $"{Ms(Expiry.P50)} / {Ms(Expiry.P99)} / {Ms(Expiry.Max)}", "", "", "≤ 1 s, none early",
             Expiry.Max <= TimeSpan.FromSeconds(1) && Expiry.Early == 0 && Expiry.NeverGone == 0));
+        rows.AddRange(OverheadRows(Overhead));
         return rows;
     }
 
@@ -90,11 +91,35 @@ public sealed record BenchmarkResults(
             Times((double)o.Bytes / p.Bytes), "", null));
     }
 
+    /// <summary>Three rows per Blender: the render's overhead against the limit, the same in CPU time, and the add-on's cost per process.</summary>
+    public static IEnumerable<ComparisonRow> OverheadRows(IEnumerable<OverheadFigure> overhead)
+    {
+        foreach (var o in overhead)
+        {
+            var render = o.RenderOverhead;
+            yield return new($"Render overhead of the add-on, {o.Blender}, {o.Frames} frames (median of {o.Rounds.Count} rounds' ratios)",
+                $"{Percent(render.Median)} (middle half {Percent(render.LowerQuartile)} … {Percent(render.UpperQuartile)})",
+                $"without the add-on {Seconds(o.MedianWithout.Render)}",
+                $"{1 + render.Median:F3}×", $"≤ {OverheadFigure.Limit * 100:0.#} %", o.WithinLimit);
+            var cpu = o.RenderCpuOverhead;
+            yield return new($"Render CPU time overhead of the add-on, {o.Blender}, {o.Frames} frames (median of {o.Rounds.Count} rounds' ratios)",
+                $"{Percent(cpu.Median)} (middle half {Percent(cpu.LowerQuartile)} … {Percent(cpu.UpperQuartile)})",
+                $"without the add-on {Seconds(o.MedianWithout.RenderCpu)} CPU", $"{1 + cpu.Median:F3}×", "", null);
+            yield return new($"Start-up and exit cost of the add-on per Blender process, {o.Blender} (median of rounds' differences)",
+                $"{SignedSeconds(o.StartUpCost.Median)} start-up, {SignedSeconds(o.ExitCost.Median)} exit",
+                $"without the add-on {Seconds(o.MedianWithout.StartUp)} start-up, " +
+                $"{Seconds(o.MedianWithout.Exit)} exit", "", "", null);
+        }
+    }
+
     /// <summary>The comparison as an aligned plain-text table, for the terminal.</summary>
-    public string ToTable()
+    public string ToTable() => Table(Rows());
+
+    /// <summary>Rows as an aligned plain-text table.</summary>
+    public static string Table(IEnumerable<ComparisonRow> rows)
     {
         string[] header = ["measure", "RenderFarm", "compared with", "ratio", "target", "met"];
-        var cells = Rows().Select(r => new[] { r.Measure, r.Ours, r.Reference, r.Ratio, r.Target, Met(r.Met) }).Prepend(header).ToList();
+        var cells = rows.Select(r => new[] { r.Measure, r.Ours, r.Reference, r.Ratio, r.Target, Met(r.Met) }).Prepend(header).ToList();
         var widths = Enumerable.Range(0, header.Length).Select(c => cells.Max(row => row[c].Length)).ToArray();
         var text = new StringBuilder();
         foreach (var row in cells)
@@ -186,11 +211,52 @@ public sealed record BenchmarkResults(
         m.AppendLine($"Expiry: {Expiry.Instances:N0} instances report once and fall silent, TTL {Expiry.Ttl.TotalSeconds:0.#} s; /metrics " +
             $"polled back to back. Past TTL until gone: p50 {Ms(Expiry.P50)}, p99 {Ms(Expiry.P99)}, max {Ms(Expiry.Max)}; " +
             $"{Expiry.Early} gone before their TTL, {Expiry.NeverGone} never gone.").AppendLine();
+        foreach (var o in Overhead)
+        {
+            AppendOverhead(m, o);
+        }
 
         m.AppendLine("## What limits each figure").AppendLine();
         m.AppendLine(Limits.Text);
         return m.ToString();
     }
+
+    private static void AppendOverhead(StringBuilder m, OverheadFigure o)
+    {
+        m.AppendLine($"Render overhead, {o.Blender}: the factory scene in Cycles on the CPU, 160×120, {o.Samples} samples, no " +
+            $"denoising, {o.Frames} frames written as PNG, rendered as render managers start Blender (`blender -b -y … -a`), " +
+            "without the add-on installed and with it installed and enabled as this Blender installs add-ons, reporting over " +
+            $"{o.Reporting} to the RenderFarm server (its defaults) on loopback. A warm-up round that does not count, then " +
+            $"{o.Rounds.Count} rounds of one render each way, the add-on's first in every other round. Render: render_init to " +
+            "render_complete as Blender stamps them; start-up: from starting the process to render_init; exit: from " +
+            "render_complete until the process is gone; CPU: the Blender process's CPU time, every thread, over the render, " +
+            "as Python's `time.process_time()` in handlers beside the stamps. Seconds:").AppendLine();
+        m.AppendLine("| round | first | render without | render with | with / without | CPU without / with | with / without | " +
+            "start-up without / with | exit without / with |");
+        m.AppendLine("|---|---|---|---|---|---|---|---|---|");
+        foreach (var (r, i) in o.Rounds.Select((r, i) => (r, i)))
+        {
+            m.AppendLine($"| {i + 1} | {(r.WithFirst ? "with" : "without")} | {r.Without.Render:F3} | {r.With.Render:F3} | " +
+                $"{Percent(r.With.Render / r.Without.Render - 1)} | {r.Without.RenderCpu:F3} / {r.With.RenderCpu:F3} | " +
+                $"{Percent(r.With.RenderCpu / r.Without.RenderCpu - 1)} | {r.Without.StartUp:F3} / {r.With.StartUp:F3} | " +
+                $"{r.Without.Exit:F3} / {r.With.Exit:F3} |");
+        }
+
+        var render = o.RenderOverhead;
+        m.AppendLine();
+        var cpu = o.RenderCpuOverhead;
+        m.AppendLine($"Overhead per round from {Percent(render.Lowest)} to {Percent(render.Highest)}, median {Percent(render.Median)}; " +
+            $"in CPU time from {Percent(cpu.Lowest)} to {Percent(cpu.Highest)}, median {Percent(cpu.Median)}; " +
+            $"start-up cost median {SignedSeconds(o.StartUpCost.Median)} (rounds {SignedSeconds(o.StartUpCost.Lowest)} to " +
+            $"{SignedSeconds(o.StartUpCost.Highest)}), exit cost median {SignedSeconds(o.ExitCost.Median)} (rounds " +
+            $"{SignedSeconds(o.ExitCost.Lowest)} to {SignedSeconds(o.ExitCost.Highest)}).").AppendLine();
+    }
+
+    private static string Percent(double fraction) => $"{fraction * 100:+0.0;-0.0;0.0} %";
+
+    private static string Seconds(double seconds) => $"{seconds:F2} s";
+
+    private static string SignedSeconds(double seconds) => $"{seconds:+0.00;-0.00;0.00} s";
 
     private static string Met(bool? met) => met switch { true => "yes", false => "**no**", null => "" };
 

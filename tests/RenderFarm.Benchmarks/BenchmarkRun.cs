@@ -22,6 +22,9 @@ public static class BenchmarkRun
         var worstCase = await WorstCaseMemoryBenchmark.RunAsync(settings, log, cancellationToken);
         log.WriteLine("Expiry");
         var expiry = await ExpiryBenchmark.RunAsync(settings, log, cancellationToken);
-        return new BenchmarkResults(machine, pushgatewayVersion, settings, ingest, sizes, worstCase, expiry, started, clock.Elapsed);
+        log.WriteLine("Render overhead of the add-on, in real Blender");
+        var overhead = await OverheadBenchmark.RunAsync(settings, log, cancellationToken);
+        return new BenchmarkResults(machine, pushgatewayVersion, settings, ingest, sizes, worstCase, expiry, overhead, started,
+            clock.Elapsed);
     }
 }

@@ -34,6 +34,19 @@ public sealed record BenchmarkSettings
     /// the free-text pool (up to 8,192 texts) is then spread as thinly as on a full farm.</summary>
     public int WorstCaseInstances { get; init; } = 100_000;
 
+    /// <summary>Frames of the render with and without the add-on: long enough that 1 % is far above the stamps' millisecond,
+    /// short enough that all rounds take a few minutes.</summary>
+    public int OverheadFrames { get; init; } = 6;
+
+    /// <summary>Cycles samples per frame of that render (160×120, no denoising): about a second a frame on 2 idle cores.</summary>
+    public int OverheadSamples { get; init; } = 200;
+
+    /// <summary>Rounds of one render without and one with the add-on, each order in half of them, after one warm-up round.</summary>
+    public int OverheadRounds { get; init; } = 8;
+
+    /// <summary>Also measure the newest Blender of the matrix when its Debian root has been made (this machine's is always measured).</summary>
+    public bool OverheadNewestBlender { get; init; } = true;
+
     public static BenchmarkSettings Quick { get; } = new()
     {
         IngestInstances = 400,
@@ -48,6 +61,10 @@ public sealed record BenchmarkSettings
         ExpiryInstances = 300,
         ExpiryTtl = TimeSpan.FromSeconds(2),
         WorstCaseInstances = 300,
+        OverheadFrames = 2,
+        OverheadSamples = 8,
+        OverheadRounds = 1,
+        OverheadNewestBlender = false,
     };
 
     public int MemoryInstances => ScrapeSizes[^1];

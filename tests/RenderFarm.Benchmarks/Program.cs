@@ -17,6 +17,10 @@ const string Usage = """
     scrape [--quick]  only our server's scrape times, visibility and memory (part of the full run): a quick
                       before/after of a change to the server; prints, writes no file
 
+    overhead [--quick] [--rounds 8]
+                      only the add-on's render overhead in real Blender (part of the full run): this machine's
+                      Blender and the newest one whose Debian root exists; prints, writes no file
+
     soak [--duration 10m] [--instances 10000]
                       a farm with 10 % churn per minute: memory must stay flat within 10 %,
                       every vanished instance must expire, and nothing may be left over
@@ -58,6 +62,20 @@ try
         var scrapeSettings = new CommandLine(scrapeArguments, [], ["--quick"]).Flag("--quick") ? BenchmarkSettings.Quick : new BenchmarkSettings();
         var farm = FarmLoad.CreateFarm(scrapeSettings.MemoryInstances, "node");
         await ScrapeBenchmark.RunOursAsync(scrapeSettings, farm, Console.Out, CancellationToken.None);
+        return 0;
+    }
+
+    if (args is ["overhead", .. var overheadArguments])
+    {
+        var overheadOptions = new CommandLine(overheadArguments, ["--rounds"], ["--quick"]);
+        var overheadSettings = overheadOptions.Flag("--quick") ? BenchmarkSettings.Quick : new BenchmarkSettings();
+        var rounds = overheadOptions.WholeNumber("--rounds", overheadSettings.OverheadRounds);
+        overheadSettings = rounds >= 1
+            ? overheadSettings with { OverheadRounds = rounds }
+            : throw new ArgumentException($"--rounds: at least 1, was {rounds}");
+        var figures = await OverheadBenchmark.RunAsync(overheadSettings, Console.Out, CancellationToken.None);
+        Console.WriteLine();
+        Console.WriteLine(BenchmarkResults.Table(BenchmarkResults.OverheadRows(figures)));
         return 0;
     }
 

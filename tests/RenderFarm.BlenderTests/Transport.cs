@@ -3,8 +3,8 @@ namespace RenderFarm.BlenderTests;
 /// <summary>How a test points the add-on at the server: native gRPC (grpcio) or gRPC-Web (standard library).</summary>
 public static class Transport
 {
-    public const string Native = "grpc";
-    public const string GrpcWeb = "grpc-web";
+    public const string Native = AddonTransport.Native;
+    public const string GrpcWeb = AddonTransport.GrpcWeb;
 
     public static string ServerSetting(ServerProcess server, string transport) =>
         ServerSetting(server.GrpcPort, server.HttpPort, transport);

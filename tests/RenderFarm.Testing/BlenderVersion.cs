@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Reflection;
+using Xunit;
 
-namespace RenderFarm.BlenderTests;
+namespace RenderFarm.Testing;
 
 /// <summary>
 /// One Blender of the version matrix: Debian stable's own (3.4, the legacy add-on form), or the Blender
@@ -13,7 +14,7 @@ public sealed record BlenderVersion(string Name, string? Suite)
     public static readonly BlenderVersion[] Matrix = [new("3.4", null), new("4.3", "trixie"), new("5.2", "sid")];
 
     /// <summary>The repository's tests folder (this build's source, not its output).</summary>
-    internal static readonly string TestsDirectory = typeof(BlenderVersion).Assembly
+    public static readonly string TestsDirectory = typeof(BlenderVersion).Assembly
         .GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "RenderFarmTestsDirectory").Value!;
 
@@ -31,8 +32,8 @@ public sealed record BlenderVersion(string Name, string? Suite)
             var data = new TheoryData<string, string>();
             foreach (var version in Matrix)
             {
-                data.Add(version.Name, Transport.Native);
-                data.Add(version.Name, Transport.GrpcWeb);
+                data.Add(version.Name, AddonTransport.Native);
+                data.Add(version.Name, AddonTransport.GrpcWeb);
             }
 
             return data;
@@ -52,7 +53,7 @@ public sealed record BlenderVersion(string Name, string? Suite)
     /// with <paramref name="sharedFolders"/> (under /tmp) visible at the same paths.
     /// </summary>
     public ProcessStartInfo StartInfo(IEnumerable<string> arguments, params string[] sharedFolders) =>
-        Suite is null ? Program(Testing.Tools.Require("blender"), arguments) : InRoot(Suite, "blender", arguments, sharedFolders);
+        Suite is null ? Program(Tools.Require("blender"), arguments) : InRoot(Suite, "blender", arguments, sharedFolders);
 
     /// <summary>
     /// A process that runs <paramref name="program"/> of the Debian <paramref name="suite"/> root (its Blender, or another

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Reflection;
 
-namespace RenderFarm.BlenderTests;
+namespace RenderFarm.Testing;
 
 /// <summary>
 /// The add-on installed the way each Blender installs add-ons, as an admin would script it: on 4.2+ the
@@ -88,7 +88,7 @@ public static class AddonInstallation
 
     private static async Task<string> InstallLegacyZipAsync(BlenderVersion version, string folder, string home)
     {
-        var (exitCode, zips) = await Testing.Tools.RunAsync("python3",
+        var (exitCode, zips) = await Tools.RunAsync("python3",
             [Path.Combine(AddonDirectory, "..", "build_zip.py"), folder]);
         var zip = exitCode == 0
             ? zips.Split('\n').Single(l => l.EndsWith(".zip", StringComparison.Ordinal) && !l.EndsWith("-extension.zip", StringComparison.Ordinal))

@@ -2,8 +2,9 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Xunit.Abstractions;
 
-namespace RenderFarm.BlenderTests;
+namespace RenderFarm.Testing;
 
 /// <summary>
 /// A Blender of the version matrix in background mode, started as render managers start it
@@ -16,10 +17,10 @@ public sealed class BlenderRun : IAsyncDisposable
 
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
-    private readonly ITestOutputHelper _output;
+    private readonly ITestOutputHelper? _output;
     private readonly string _workspace;
 
-    private BlenderRun(Process process, string workspace, ITestOutputHelper output)
+    private BlenderRun(Process process, string workspace, ITestOutputHelper? output)
     {
         _process = process;
         _workspace = workspace;
@@ -33,6 +34,9 @@ public sealed class BlenderRun : IAsyncDisposable
 
     public Stopwatch Age { get; } = Stopwatch.StartNew();
 
+    /// <summary>When the process was started, on the clock Blender's own <c>time.time()</c> reads (see <see cref="EventTimeAsync"/>).</summary>
+    public DateTimeOffset Started { get; } = DateTimeOffset.UtcNow;
+
     /// <summary>Renders <paramref name="frames"/> frames (Scenes/render_scene.py), then waits idle for <see cref="ReleaseAsync"/>.</summary>
     /// <remarks>With <paramref name="addon"/> false, Blender runs without the add-on installed: the baseline of what a render costs.
     /// <paramref name="flags"/> go on Blender's command line before the scene (e.g. <c>--offline-mode</c>).</remarks>
@@ -42,7 +46,7 @@ public sealed class BlenderRun : IAsyncDisposable
         int frames = 3, int samples = 128, IReadOnlyDictionary<string, string>? environment = null, bool addon = true,
         string? home = null, params string[] flags) =>
         StartAsync(version, [.. flags, "--python", "render_scene.py", "-a", "--python", "wait_for_release.py"], addon,
-            server, host, output, home, SceneEnvironment(frames, samples, environment));
+            server, host, output, home, SceneEnvironment(environment, frames, samples));
 
     /// <summary>Renders the frames that <paramref name="frames"/> names (<c>-f</c>, as render managers start a chunk of a
     /// job) of a scene of frames 1 to <paramref name="sceneFrames"/> (Scenes/render_scene.py), then waits idle for
@@ -50,7 +54,15 @@ public sealed class BlenderRun : IAsyncDisposable
     public static Task<BlenderRun> RenderFramesAsync(BlenderVersion version, string server, string host, ITestOutputHelper output,
         string frames, int sceneFrames, int samples = 128, IReadOnlyDictionary<string, string>? environment = null) =>
         StartAsync(version, ["--python", "render_scene.py", "-f", frames, "--python", "wait_for_release.py"], addon: true,
-            server, host, output, homeToCopy: null, SceneEnvironment(sceneFrames, samples, environment));
+            server, host, output, homeToCopy: null, SceneEnvironment(environment, sceneFrames, samples));
+
+    /// <summary>Renders <paramref name="frames"/> frames (Scenes/render_scene.py) and exits, as a render manager's
+    /// <c>blender -b -y file.blend -a</c> does; <paramref name="output"/> null keeps Blender's lines out of any log.
+    /// <paramref name="flags"/> go on Blender's command line before the scene.</summary>
+    public static Task<BlenderRun> RenderAndExitAsync(BlenderVersion version, string? server, string host, ITestOutputHelper? output,
+        int frames, int samples, IReadOnlyDictionary<string, string>? environment = null, bool addon = true, params string[] flags) =>
+        StartAsync(version, [.. flags, "--python", "render_scene.py", "-a"], addon, server, host, output, homeToCopy: null,
+            SceneEnvironment(environment, frames, samples));
 
     /// <summary>Starts Blender idle, waiting for <see cref="ReleaseAsync"/>.</summary>
     public static Task<BlenderRun> IdleAsync(BlenderVersion version, string server, string host, ITestOutputHelper output,
@@ -147,7 +159,7 @@ public sealed class BlenderRun : IAsyncDisposable
     }
 
     /// <summary>The settings of Scenes/render_scene.py (frames 1 to <paramref name="frames"/>), added to <paramref name="environment"/>.</summary>
-    private static Dictionary<string, string> SceneEnvironment(int frames, int samples, IReadOnlyDictionary<string, string>? environment) =>
+    private static Dictionary<string, string> SceneEnvironment(IReadOnlyDictionary<string, string>? environment, int frames, int samples) =>
         new(environment ?? new Dictionary<string, string>())
         {
             ["RENDERFARM_TEST_FRAMES"] = frames.ToString(CultureInfo.InvariantCulture),
@@ -155,7 +167,7 @@ public sealed class BlenderRun : IAsyncDisposable
         };
 
     private static async Task<BlenderRun> StartAsync(BlenderVersion version, IEnumerable<string> arguments, bool addon,
-        string? server, string host, ITestOutputHelper output, string? homeToCopy, Dictionary<string, string> environment)
+        string? server, string host, ITestOutputHelper? output, string? homeToCopy, Dictionary<string, string> environment)
     {
         var workspace = Directory.CreateTempSubdirectory("renderfarm-blender-").FullName;
         var home = Path.Combine(workspace, "home");
@@ -207,7 +219,7 @@ public sealed class BlenderRun : IAsyncDisposable
             start.Environment[key] = value;
         }
 
-        output.WriteLine($"{version}: blender {string.Join(' ', start.ArgumentList.SkipWhile(a => a != "-b"))}");
+        output?.WriteLine($"{version}: blender {string.Join(' ', start.ArgumentList.SkipWhile(a => a != "-b"))}");
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var run = new BlenderRun(process, workspace, output);
         process.StartReadingLines(run.OnLine);
@@ -225,7 +237,7 @@ public sealed class BlenderRun : IAsyncDisposable
         _lines.Enqueue(line);
         try
         {
-            _output.WriteLine($"[blender +{Age.Elapsed.TotalSeconds:F2}s] {line}");
+            _output?.WriteLine($"[blender +{Age.Elapsed.TotalSeconds:F2}s] {line}");
         }
         catch (InvalidOperationException)
         {
