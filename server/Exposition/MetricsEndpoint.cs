@@ -76,8 +76,8 @@ public static class MetricsEndpoint
         }
     }
 
-    /// <summary>A few MiB of text may wait for the compressor: the writer pauses beyond that, so a slow scraper holds no more.</summary>
-    private static readonly PipeOptions TextPipe = new(pauseWriterThreshold: 4 * 1024 * 1024, resumeWriterThreshold: 2 * 1024 * 1024,
+    /// <summary>At most 1 MiB of text waits for the compressor: the writer pauses beyond that, so a slow scraper holds no more.</summary>
+    private static readonly PipeOptions TextPipe = new(pauseWriterThreshold: 1024 * 1024, resumeWriterThreshold: 512 * 1024,
         minimumSegmentSize: 64 * 1024, useSynchronizationContext: false);
 
     private static async Task CompressAsync(PipeReader text, Stream body, CancellationToken cancellationToken)
