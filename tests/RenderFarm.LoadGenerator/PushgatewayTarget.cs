@@ -72,15 +72,15 @@ public sealed class PushgatewayTarget : IReportTarget
 
         Gauge(text, "blender_scene_samples", instance.Samples);
         Counter(text, "blender_frames_rendered_total", instance.FramesRendered);
-        Counter(text, "blender_render_seconds_total", instance.RenderSeconds);
+        Counter(text, "blender_render_seconds_total", SimulatedInstance.Milliseconds(instance.RenderSeconds));
         if (instance.LastFrameSeconds is { } last)
         {
-            Gauge(text, "blender_last_frame_seconds", last);
+            Gauge(text, "blender_last_frame_seconds", SimulatedInstance.Milliseconds(last));
         }
 
         // A process pushing its own state has only its own frames: the histogram is per instance here, where the
         // RenderFarm server keeps one per host.
-        FrameSeconds(text, instance.FrameSecondsCounts, instance.FrameSecondsSum);
+        FrameSeconds(text, instance.FrameSecondsCounts, SimulatedInstance.Milliseconds(instance.FrameSecondsSum));
         if (instance.FramePeakMemoryBytes is { } peak)
         {
             Gauge(text, "blender_frame_peak_memory_bytes", peak);
@@ -90,7 +90,7 @@ public sealed class PushgatewayTarget : IReportTarget
             .Append("blender_renders_total{outcome=\"completed\"} ").Append(instance.RendersCompleted).Append('\n')
             .Append("blender_renders_total{outcome=\"cancelled\"} 0\n");
 
-        Counter(text, "blender_process_cpu_seconds_total", instance.ProcessCpuSeconds);
+        Counter(text, "blender_process_cpu_seconds_total", SimulatedInstance.Milliseconds(instance.ProcessCpuSeconds));
         Gauge(text, "blender_process_resident_memory_bytes", instance.ResidentMemoryBytes);
         Gauge(text, "blender_instance_last_seen_timestamp_seconds", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0);
         return text.ToString();

@@ -112,14 +112,14 @@ public sealed class SimulatedInstance(string host, string instance)
             Engine = Engine,
             CurrentFrame = CurrentFrame,
             FramesRendered = FramesRendered,
-            RenderSeconds = RenderSeconds,
-            ProcessCpuSeconds = ProcessCpuSeconds,
+            RenderSeconds = Milliseconds(RenderSeconds),
+            ProcessCpuSeconds = Milliseconds(ProcessCpuSeconds),
             ResidentMemoryBytes = ResidentMemoryBytes,
             Device = Device,
             Job = Job,
             Samples = Samples,
             FrameSecondsCounts = { FrameSecondsCounts },
-            FrameSecondsSum = FrameSecondsSum,
+            FrameSecondsSum = Milliseconds(FrameSecondsSum),
             RendersCompleted = RendersCompleted,
         };
         if (FramePeakMemoryBytes is { } peak)
@@ -135,7 +135,7 @@ public sealed class SimulatedInstance(string host, string instance)
 
         if (LastFrameSeconds is { } last)
         {
-            report.LastFrameSeconds = last;
+            report.LastFrameSeconds = Milliseconds(last);
         }
 
         return report;
@@ -157,6 +157,9 @@ public sealed class SimulatedInstance(string host, string instance)
         FrameSecondsSum += seconds;
         FramePeakMemoryBytes = peakMemoryBytes;
     }
+
+    /// <summary>Seconds to the millisecond, as the add-on sends them.</summary>
+    public static double Milliseconds(double seconds) => Math.Round(seconds, 3);
 
     public SignOffRequest SignOffRequest() => new() { Host = Host, Instance = Instance, SessionId = SessionId };
 

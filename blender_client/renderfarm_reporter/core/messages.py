@@ -132,5 +132,10 @@ class ReportReply:
 
 
 def finite_seconds(value):
-    """The server refuses NaN, infinities and negative seconds; a clock oddity must not cost a report."""
-    return value if math.isfinite(value) and value >= 0 else 0.0
+    """Seconds as a report carries them: to the millisecond, and never NaN, infinite or negative.
+
+    The server refuses NaN, infinities and negative seconds, and a clock oddity must not cost a report.
+    Digits below the millisecond are clock noise, and the server writes a value of whole milliseconds
+    several times faster than an arbitrary one on every scrape.
+    """
+    return round(value, 3) if math.isfinite(value) and value >= 0 else 0.0
