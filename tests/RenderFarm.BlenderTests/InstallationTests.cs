@@ -105,7 +105,7 @@ public class InstallationTests(ITestOutputHelper output)
         await blender.WaitForLineAsync(l => l == "renderfarm-test: waiting", BlenderDeadline);
         Assert.Equal(2, blender.RenderedFrames().Length);
         var scrape = await scraper.ScrapeAsync();
-        Assert.DoesNotContain(scrape.Samples, s => s.Label("host") == host);
+        Assert.Empty(scrape.OfInstances(host));
         Assert.Equal(0.0, scrape.Series("renderfarm_instances").Sum(s => s.Value));
         Assert.Single(blender.AddonLines(), l => l.Contains("--offline-mode", StringComparison.Ordinal));
         Assert.Equal(0, await blender.ReleaseAsync(BlenderDeadline));

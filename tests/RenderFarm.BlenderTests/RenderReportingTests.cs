@@ -42,7 +42,7 @@ public class RenderReportingTests(ITestOutputHelper output)
 
         Assert.Equal(0, await blender.ReleaseAsync(BlenderDeadline));
         var gone = await scraper.ScrapeAsync();
-        Assert.DoesNotContain(gone.Samples, s => s.Label("host") == host);
+        Assert.Empty(gone.OfInstances(host));
         Assert.Equal(1, gone.Value("renderfarm_instances_signed_off_total"));
         Assert.Equal(0, gone.Value("renderfarm_instances_expired_total"));
         Assert.DoesNotContain(blender.AddonLines(), l => l.Contains("cannot reach", StringComparison.Ordinal));
@@ -70,7 +70,7 @@ public class RenderReportingTests(ITestOutputHelper output)
             ttl + TimeSpan.FromSeconds(2), "instance gone");
         output.WriteLine($"gone {killed.Elapsed.TotalMilliseconds:F0} ms after SIGKILL (TTL {ttl.TotalMilliseconds} ms)");
         Assert.InRange(killed.Elapsed, TimeSpan.Zero, ttl + TimeSpan.FromSeconds(1));
-        Assert.DoesNotContain(scrape.Samples, s => s.Label("host") == host);
+        Assert.Empty(scrape.OfInstances(host));
         Assert.Equal(1, scrape.Value("renderfarm_instances_expired_total"));
         Assert.Equal(0, scrape.Value("renderfarm_instances_signed_off_total"));
     }

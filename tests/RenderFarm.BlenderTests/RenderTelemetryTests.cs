@@ -44,8 +44,9 @@ public class RenderTelemetryTests(ITestOutputHelper output)
         await scraper.UntilAsync(s => s.Instance("blender_frames_rendered_total", cancelled, "0") >= 1
             && s.Instance("blender_frames_rendered_total", killed, "0") >= 1
             && s.Instance("Blender_Render", idle, "0") == 0, Deadline, "two renders a frame in, one Blender idle");
-        // The jobs table shows jobs being rendered: now, in both Prometheus versions.
-        await AssertPanelsShowDataAsync(monitoring, ["Jobs"]);
+        // The jobs table shows jobs being rendered, and the frame-time panels frames being finished (rate() needs the
+        // counts to grow while Prometheus watches, as they do here, mid-render): now, in both Prometheus versions.
+        await AssertPanelsShowDataAsync(monitoring, RenderingPanels);
         var frameBeforeDeath = (await scraper.ScrapeAsync()).Instance("blender_current_frame", killed, "0");
         cancelling.Interrupt();
         dying.Kill();
@@ -59,7 +60,7 @@ public class RenderTelemetryTests(ITestOutputHelper output)
             && s.Value("blender_renders_total", ("host", cancelled), ("outcome", "cancelled")) == 1, TimeSpan.FromSeconds(10), "both outcomes");
         AssertTelemetryOfTheCompletedJob(ended, completed);
         // The dashboard's panels on this data, in both Prometheus versions, while the two instances still report.
-        await AssertPanelsShowDataAsync(monitoring, NewPanels.Except(["Jobs", "Lost renders"]));
+        await AssertPanelsShowDataAsync(monitoring, NewPanels.Except(RenderingPanels).Except(["Lost renders"]));
         Assert.Equal(0, ended.Value("blender_renders_total", ("host", cancelled), ("outcome", "completed")));
         Assert.Equal(0, await completing.ReleaseAsync(Deadline));
         // Blender exits with 1 after a cancelled render; it still exits as it should, signing off.
@@ -107,9 +108,12 @@ public class RenderTelemetryTests(ITestOutputHelper output)
         var scrapes = await scraper.ScrapeAsync();
         double Scrapes(string format, string encoding) => scrapes.Value("renderfarm_scrapes_total", ("format", format), ("encoding", encoding)) ?? -1;
         output.WriteLine($"scrapes: openmetrics/gzip {Scrapes("openmetrics", "gzip")}, text/identity {Scrapes("text", "identity")}");
-        Assert.True(Scrapes("openmetrics", "gzip") >= 20, $"{Scrapes("openmetrics", "gzip")} OpenMetrics scrapes with gzip");
+        Assert.True(Scrapes("openmetrics", "gzip") >= 4, $"{Scrapes("openmetrics", "gzip")} OpenMetrics scrapes with gzip");
         Assert.Equal((0, 0), (Scrapes("text", "gzip"), Scrapes("openmetrics", "identity")));
     }
+
+    /// <summary>The panels that show renders in progress.</summary>
+    private static readonly string[] RenderingPanels = ["Jobs", "Frame time p50 and p95 by host", "Frame times", "Frames per hour", "Average frame time"];
 
     /// <summary>The dashboard's panels for render wranglers.</summary>
     private static readonly string[] NewPanels =

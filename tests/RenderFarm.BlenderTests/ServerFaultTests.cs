@@ -96,7 +96,7 @@ public class ServerFaultTests(ITestOutputHelper output)
             && s.Instance("blender_frames_rendered_total", host, "0") == Frames, TimeSpan.FromSeconds(5), "idle with every frame");
         Assert.Equal(Frames, blender.RenderedFrames().Length);
         Assert.Equal(0, await blender.ReleaseAsync(BlenderDeadline));
-        Assert.DoesNotContain((await scraper.ScrapeAsync()).Samples, s => s.Label("host") == host);
+        Assert.Empty((await scraper.ScrapeAsync()).OfInstances(host));
 
         var duration = renderComplete - renderInit;
         var baseline = await BaselineRenderSecondsAsync(version);

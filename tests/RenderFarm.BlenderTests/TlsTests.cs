@@ -18,7 +18,7 @@ public sealed class TlsTests(ITestOutputHelper output) : IDisposable
 
         await run.Scraper.UntilAsync(s => s.Instance("Blender_Render", run.Host, "0") == 0, Deadline, "reporting over TLS");
         Assert.Equal(0, await run.Blender.ReleaseAsync(Deadline));
-        Assert.DoesNotContain((await run.Scraper.ScrapeAsync()).Samples, s => s.Label("host") == run.Host);
+        Assert.Empty((await run.Scraper.ScrapeAsync()).OfInstances(run.Host));
         Assert.Contains(run.Blender.AddonLines(), l => l.Contains("trusting the CA", StringComparison.Ordinal));
     }
 
@@ -34,7 +34,7 @@ public sealed class TlsTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("RENDERFARM_CA", refused);
         Assert.Single(run.Blender.AddonLines(), l => l.Contains("does not trust", StringComparison.Ordinal));
         Assert.DoesNotContain(run.Blender.Lines, l => l.Contains("Handshake failed", StringComparison.Ordinal));
-        Assert.DoesNotContain((await run.Scraper.ScrapeAsync()).Samples, s => s.Label("host") == run.Host);
+        Assert.Empty((await run.Scraper.ScrapeAsync()).OfInstances(run.Host));
         Assert.Equal(0, await run.Blender.ReleaseAsync(Deadline));
     }
 

@@ -45,6 +45,13 @@ public sealed class Exposition
             var many => throw new InvalidOperationException($"{many.Count} samples of {name} match"),
         };
 
+    /// <summary>
+    /// What the instances of <paramref name="host"/> expose: samples labelled with the host and an instance. The host's
+    /// own frame-time histogram (labelled host alone) outlives them by design.
+    /// </summary>
+    public IEnumerable<Sample> OfInstances(string host) =>
+        Samples.Where(s => s.Label("host") == host && s.Label("instance") != "");
+
     /// <summary>The one sample of <paramref name="name"/> for this host and instance, or null.</summary>
     public double? Instance(string name, string host, string instance) =>
         Value(name, ("host", host), ("instance", instance));

@@ -20,6 +20,9 @@ public static class SoakRun
             ["RenderFarm:InstanceTtl"] = settings.Ttl.ToString("c", CultureInfo.InvariantCulture),
             ["RenderFarm:HeartbeatInterval"] = settings.Heartbeat.ToString("c", CultureInfo.InvariantCulture),
             ["RenderFarm:MaxInstances"] = (settings.Instances * 2).ToString(CultureInfo.InvariantCulture),
+            // The churned instances come with new host names, as burst nodes do, and never return: their hosts' frame
+            // times go with their last instance, so that "nothing left" and "memory flat" hold for hosts too.
+            ["RenderFarm:HostRetention"] = "00:00:00",
         });
         await using var target = new ReporterTarget(ServerAddress.Parse($"grpc://127.0.0.1:{server.GrpcPort}"), connections: 4);
         using var scrape = new ScrapeClient(server.HttpAddress);
