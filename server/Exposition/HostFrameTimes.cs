@@ -28,28 +28,46 @@ internal static class HostFrameTimes
     public static async Task WriteAsync(ExpositionBuffer buffer, IReadOnlyList<HostRecord> hosts, CancellationToken cancellationToken)
     {
         buffer.Header(Family);
+        var buckets = new ulong[FrameTimes.BucketCount];
+        var label = new byte[256];
         foreach (var host in hosts)
         {
-            if (!host.Counting)
+            if (host.Counting)
             {
-                continue;
+                // Encoded per scrape into one reused array rather than kept per host: with throw-away host names a
+                // kept copy per host would cost as much memory as the host's counts.
+                var length = EncodeHost(host.Host, ref label);
+                Write(buffer, label.AsSpan(0, length), host, buckets);
+                await buffer.FlushIfFullAsync(cancellationToken);
             }
-
-            // The host's label text is made once and kept with it: hosts never change their name.
-            if (host.ScrapeCache is not byte[] label)
-            {
-                host.ScrapeCache = label = LabelText.Encode(("host", host.Host));
-            }
-
-            var (buckets, sum, _) = host.Read();
-            for (var b = 0; b < buckets.Length; b++)
-            {
-                buffer.Sample(BucketName, label, Bounds[b], buckets[b]);
-            }
-
-            buffer.Sample(SumName, label, sum);
-            buffer.Sample(CountName, label, buckets[^1]);
-            await buffer.FlushIfFullAsync(cancellationToken);
         }
+    }
+
+    /// <summary>UTF-8 of <c>host="…"</c> into <paramref name="label"/>, grown when too small; its length.</summary>
+    private static int EncodeHost(string host, ref byte[] label)
+    {
+        var escaped = LabelText.Escape(host); // the same string unless it holds a quote, backslash or line feed
+        var length = "host=\"".Length + System.Text.Encoding.UTF8.GetByteCount(escaped) + 1;
+        if (label.Length < length)
+        {
+            label = new byte[length];
+        }
+
+        "host=\""u8.CopyTo(label);
+        var at = "host=\"".Length + System.Text.Encoding.UTF8.GetBytes(escaped, label.AsSpan("host=\"".Length));
+        label[at] = (byte)'"';
+        return length;
+    }
+
+    private static void Write(ExpositionBuffer buffer, ReadOnlySpan<byte> label, HostRecord host, ulong[] buckets)
+    {
+        var (sum, _) = host.Read(buckets);
+        for (var b = 0; b < buckets.Length; b++)
+        {
+            buffer.Sample(BucketName, label, Bounds[b], buckets[b]);
+        }
+
+        buffer.Sample(SumName, label, sum);
+        buffer.Sample(CountName, label, buckets[^1]);
     }
 }

@@ -11,10 +11,10 @@ namespace RenderFarm.Server.Registry;
 /// </remarks>
 internal sealed class HostRecord(string host)
 {
-    private readonly Lock _gate = new();
-
     // Frames per bucket (not cumulative): a faulty report can then only add to buckets, never make them decrease.
-    private readonly ulong[] _counts = new ulong[FrameTimes.BucketCount];
+    // Inline, and the record its own lock: with throw-away host names there can be a record per instance, and a
+    // separate array and lock object would each cost as much again.
+    private Buckets _counts;
     private double _sum;
     private int _version;
     private bool _counting;
@@ -36,9 +36,6 @@ internal sealed class HostRecord(string host)
     /// <summary>Changes whenever the totals do, so a reader can keep what it made of them until then.</summary>
     public int Version => Volatile.Read(ref _version);
 
-    /// <summary>What the exposition keeps of this host between scrapes; see <see cref="InstanceRecord.ScrapeCache"/>.</summary>
-    public object? ScrapeCache { get; set; }
-
     /// <summary>Adds the frames a session finished since its previous report.</summary>
     public void Add(in SessionProgress progress)
     {
@@ -48,11 +45,11 @@ internal sealed class HostRecord(string host)
         }
 
         var (from, to) = (progress.FromBuckets, progress.ToBuckets!);
-        lock (_gate)
+        lock (this)
         {
             _counting = true;
             ulong below = 0, belowBefore = 0;
-            for (var b = 0; b < _counts.Length; b++)
+            for (var b = 0; b < FrameTimes.BucketCount; b++)
             {
                 // Reports carry cumulative buckets: a bucket's own frames are its count less the one below.
                 var now = to[b] - below;
@@ -70,19 +67,26 @@ internal sealed class HostRecord(string host)
     }
 
     /// <summary>The totals as a histogram exposes them: cumulative bucket counts (the last one is every frame) and the sum of seconds.</summary>
-    public (ulong[] Buckets, double Sum, int Version) Read()
+    /// <param name="buckets">Receives the cumulative counts, <see cref="FrameTimes.BucketCount"/> of them.</param>
+    public (double Sum, int Version) Read(Span<ulong> buckets)
     {
-        lock (_gate)
+        lock (this)
         {
-            var buckets = new ulong[_counts.Length];
             ulong total = 0;
-            for (var b = 0; b < _counts.Length; b++)
+            for (var b = 0; b < FrameTimes.BucketCount; b++)
             {
                 total = ulong.MaxValue - total < _counts[b] ? ulong.MaxValue : total + _counts[b];
                 buckets[b] = total;
             }
 
-            return (buckets, _sum, _version);
+            return (_sum, _version);
         }
+    }
+
+    /// <summary>One count per bucket of <see cref="FrameTimes.Bounds"/> and one for longer frames (13: a change of the bounds fails the host tests here).</summary>
+    [System.Runtime.CompilerServices.InlineArray(13)]
+    private struct Buckets
+    {
+        private ulong _count;
     }
 }
