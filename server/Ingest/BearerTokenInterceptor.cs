@@ -35,6 +35,8 @@ public sealed class BearerTokenInterceptor(TokenStore tokens) : Interceptor
                 "host: the token presented may not report for this host (see its line in RenderFarm:TokensFile)"));
         }
 
+        // The registry tells writers apart by it (see InstanceRegistry.Apply).
+        context.UserState[HostScope.UserStateKey] = scope;
         return continuation(request, context);
     }
 

@@ -11,6 +11,9 @@ public sealed class HostScope
 {
     public static readonly HostScope AnyHost = new([]);
 
+    /// <summary>Where a call's scope is kept in <see cref="Grpc.Core.ServerCallContext.UserState"/> once its token is checked.</summary>
+    public static readonly object UserStateKey = new();
+
     private readonly string[] _patterns;
 
     private HostScope(string[] patterns) => _patterns = patterns;

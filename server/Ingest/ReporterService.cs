@@ -15,7 +15,7 @@ public sealed class ReporterService(InstanceRegistry registry, IOptions<RenderFa
 
     public Task<ReportReply> Report(ReportRequest request, ServerCallContext context)
     {
-        var result = registry.Apply(ToDomain(request));
+        var result = registry.Apply(ToDomain(request), context.UserState.TryGetValue(HostScope.UserStateKey, out var scope) ? scope : null);
         return result.Outcome switch
         {
             ReportOutcome.Applied => Task.FromResult(new ReportReply { Applied = true, HeartbeatIntervalMs = _heartbeatMs }),

@@ -14,7 +14,7 @@ internal sealed class HostRecord(string host)
     // Frames per bucket (not cumulative): a faulty report can then only add to buckets, never make them decrease.
     // Inline, and the record its own lock: with throw-away host names there can be a record per instance, and a
     // separate array and lock object would each cost as much again.
-    private Buckets _counts;
+    private FrameCounts _counts;
     private double _sum;
     private int _version;
     private bool _counting;
@@ -27,6 +27,12 @@ internal sealed class HostRecord(string host)
     /// <summary>When the last instance left (<see cref="TimeProvider.GetTimestamp"/>); meaningful while <see cref="Instances"/> is 0.</summary>
     internal long EmptySince { get; set; }
 
+    /// <summary>Who reported the host's latest instance (see <see cref="HostRecords.Join"/>); maintained by <see cref="HostRecords"/>.</summary>
+    internal object? Writer { get; set; }
+
+    /// <summary>Its place among its writer's hosts without an instance, oldest first; null while it has instances.</summary>
+    internal LinkedListNode<HostRecord>? EmptyNode { get; set; }
+
     /// <summary>
     /// True once a session of the host sent frame times, the first time at zero when its first render began: the series
     /// then exist before the first frame finishes, so that frame counts in <c>rate()</c>.
@@ -36,32 +42,24 @@ internal sealed class HostRecord(string host)
     /// <summary>Changes whenever the totals do, so a reader can keep what it made of them until then.</summary>
     public int Version => Volatile.Read(ref _version);
 
-    /// <summary>Adds the frames a session finished since its previous report.</summary>
+    /// <summary>Adds the frames a session finished beyond what it claimed before.</summary>
     public void Add(in SessionProgress progress)
     {
-        if (!progress.AddsFrames)
+        if (!progress.ReportsFrames)
         {
             return;
         }
 
-        var (from, to) = (progress.FromBuckets, progress.ToBuckets!);
         lock (this)
         {
             _counting = true;
-            ulong below = 0, belowBefore = 0;
             for (var b = 0; b < FrameTimes.BucketCount; b++)
             {
-                // Reports carry cumulative buckets: a bucket's own frames are its count less the one below.
-                var now = to[b] - below;
-                var before = from is null ? 0 : from[b] - belowBefore;
-                (below, belowBefore) = (to[b], from is null ? 0 : from[b]);
-                if (now > before)
-                {
-                    _counts[b] = ulong.MaxValue - _counts[b] < now - before ? ulong.MaxValue : _counts[b] + now - before;
-                }
+                var added = progress.Frames[b];
+                _counts[b] = ulong.MaxValue - _counts[b] < added ? ulong.MaxValue : _counts[b] + added;
             }
 
-            _sum += Math.Max(0, progress.ToSum - progress.FromSum);
+            _sum += progress.Seconds;
             _version++;
         }
     }
@@ -81,12 +79,5 @@ internal sealed class HostRecord(string host)
 
             return (_sum, _version);
         }
-    }
-
-    /// <summary>One count per bucket of <see cref="FrameTimes.Bounds"/> and one for longer frames (13: a change of the bounds fails the host tests here).</summary>
-    [System.Runtime.CompilerServices.InlineArray(13)]
-    private struct Buckets
-    {
-        private ulong _count;
     }
 }

@@ -6,25 +6,56 @@ namespace RenderFarm.Server.Registry;
 /// </summary>
 /// <param name="capacity">
 /// At most this many hosts are kept: a host outlives its instances by the retention, so a client churning through
-/// host names could otherwise grow the table past the instance limit. A host beyond it gets a record of its own that
-/// is never listed, and its frames are not exposed until the table has room again.
+/// host names could otherwise grow the table past the instance limit. The capacity is the instance limit, so a host with
+/// a live instance always has room: when the table is full, a host without instances makes way, the oldest of the
+/// joining writer's own first (see <see cref="Join"/>).
 /// </param>
 internal sealed class HostRecords(TimeSpan retention, int capacity, TimeProvider timeProvider)
 {
+    // Reports written without a token (none configured) come from one writer.
+    private static readonly object Anyone = new();
+
     private readonly Dictionary<string, HostRecord> _hosts = new(StringComparer.Ordinal);
+    // Hosts without an instance per writer, in the order they became empty (so oldest first, and expiry takes the heads).
+    private readonly Dictionary<object, LinkedList<HostRecord>> _empty = new(ReferenceEqualityComparer.Instance);
     private readonly Lock _gate = new();
     private HostRecord[] _listed = [];
     private bool _changed;
 
-    /// <summary>The host record a new instance of <paramref name="host"/> counts in, from now until <see cref="Leave"/>.</summary>
-    public HostRecord Join(string host)
+    /// <summary>Hosts in the table now.</summary>
+    public int Count
     {
+        get
+        {
+            lock (_gate)
+            {
+                return _hosts.Count;
+            }
+        }
+    }
+
+    /// <summary>The host record a new instance of <paramref name="host"/> counts in, from now until <see cref="Leave"/>.</summary>
+    /// <param name="writer">
+    /// Who may write for the host (its token's scope; null without tokens). When the table is full, the oldest host
+    /// without instances that this writer reported goes first: a token scoped to some hosts, churning through names,
+    /// pushes out its own, not another scope's hosts between two of their tasks (only a writer that has no such host
+    /// itself takes the place of another's, one at a time).
+    /// </param>
+    public HostRecord Join(string host, object? writer)
+    {
+        writer ??= Anyone;
         lock (_gate)
         {
-            if (!_hosts.TryGetValue(host, out var record))
+            if (_hosts.TryGetValue(host, out var record))
+            {
+                Unempty(record);
+            }
+            else
             {
                 record = new HostRecord(host);
-                if (_hosts.Count >= capacity)
+                // Hosts with instances are fewer than the instance limit, so there is always one to evict; should there
+                // not be, the instance counts in a record of its own that is never listed.
+                if (_hosts.Count >= capacity && !EvictFor(writer))
                 {
                     return record;
                 }
@@ -33,6 +64,7 @@ internal sealed class HostRecords(TimeSpan retention, int capacity, TimeProvider
                 _changed = true;
             }
 
+            record.Writer = writer;
             record.Instances++;
             return record;
         }
@@ -43,9 +75,16 @@ internal sealed class HostRecords(TimeSpan retention, int capacity, TimeProvider
     {
         lock (_gate)
         {
-            if (--record.Instances == 0)
+            if (--record.Instances == 0 && _hosts.TryGetValue(record.Host, out var listed) && listed == record)
             {
                 record.EmptySince = timeProvider.GetTimestamp();
+                var writer = record.Writer ?? Anyone;
+                if (!_empty.TryGetValue(writer, out var empties))
+                {
+                    _empty.Add(writer, empties = new LinkedList<HostRecord>());
+                }
+
+                record.EmptyNode = empties.AddLast(record);
             }
         }
     }
@@ -56,19 +95,18 @@ internal sealed class HostRecords(TimeSpan retention, int capacity, TimeProvider
         var now = timeProvider.GetTimestamp();
         lock (_gate)
         {
-            List<string>? gone = null;
-            foreach (var record in _hosts.Values)
+            List<HostRecord>? gone = null;
+            foreach (var empties in _empty.Values)
             {
-                if (record.Instances == 0 && timeProvider.GetElapsedTime(record.EmptySince, now) >= retention)
+                for (var node = empties.First; node is not null && timeProvider.GetElapsedTime(node.Value.EmptySince, now) >= retention; node = node.Next)
                 {
-                    (gone ??= []).Add(record.Host);
+                    (gone ??= []).Add(node.Value);
                 }
             }
 
-            foreach (var host in gone ?? [])
+            foreach (var record in gone ?? [])
             {
-                _hosts.Remove(host);
-                _changed = true;
+                Forget(record);
             }
         }
     }
@@ -85,6 +123,54 @@ internal sealed class HostRecords(TimeSpan retention, int capacity, TimeProvider
             }
 
             return _listed;
+        }
+    }
+
+    /// <summary>
+    /// Makes room for a host of <paramref name="writer"/>: its own oldest host without instances; when it has none, the
+    /// oldest of the writer holding the most (a writer churning through names, whose turn it is to pay).
+    /// </summary>
+    private bool EvictFor(object writer)
+    {
+        if (!_empty.TryGetValue(writer, out var empties))
+        {
+            foreach (var candidate in _empty.Values)
+            {
+                if (empties is null || candidate.Count > empties.Count)
+                {
+                    empties = candidate;
+                }
+            }
+        }
+
+        if (empties?.First is not { } oldest)
+        {
+            return false;
+        }
+
+        Forget(oldest.Value);
+        return true;
+    }
+
+    private void Forget(HostRecord record)
+    {
+        Unempty(record);
+        _hosts.Remove(record.Host);
+        _changed = true;
+    }
+
+    private void Unempty(HostRecord record)
+    {
+        if (record.EmptyNode is { } node)
+        {
+            var empties = node.List!;
+            empties.Remove(node);
+            record.EmptyNode = null;
+            if (empties.Count == 0)
+            {
+                // Its writer has not changed since it became empty: Join sets it after this.
+                _empty.Remove(record.Writer ?? Anyone);
+            }
         }
     }
 }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace RenderFarm.Server.Registry;
 
 /// <summary>
@@ -16,6 +18,9 @@ internal sealed class InstanceRecord
     // The latest report and when it came, kept as readers see it: a scrape reads it in place (see Read<TState>).
     private InstanceEntry _entry;
     private RetiredSessions? _retiredSessions;
+    // The most the current session ever claimed, where that is more than its latest report claims (a faulty or hostile
+    // client moved a count down): null while the latest report holds the marks, as an honest client's always does.
+    private StrongBox<SessionClaims>? _highWater;
     private bool _retired;
 
     public InstanceRecord(InstanceKey key, in InstanceReport report, long timestamp, DateTimeOffset now, TextPool texts, HostRecord hostRecord)
@@ -37,7 +42,7 @@ internal sealed class InstanceRecord
         {
             lock (_gate)
             {
-                return SessionProgress.Between(null, _entry.Report);
+                return SessionProgress.Beyond(default, SessionClaims.Of(_entry.Report), _entry.Report.FrameSecondsBuckets is not null);
             }
         }
     }
@@ -123,7 +128,7 @@ internal sealed class InstanceRecord
             };
 
             _entry = new InstanceEntry(Key, stored, timestamp, now);
-            progress = SessionProgress.Between(sameSession ? previous : null, in stored);
+            progress = Progress(sameSession, previous, stored);
             return RecordUpdate.Applied;
         }
     }
@@ -163,6 +168,38 @@ internal sealed class InstanceRecord
 
             return _retired = true;
         }
+    }
+
+    /// <summary>What <paramref name="stored"/> adds beyond the session's marks; moves the marks. Under the lock.</summary>
+    private SessionProgress Progress(bool sameSession, in InstanceReport previous, in InstanceReport stored)
+    {
+        var framesChanged = !ReferenceEquals(previous.FrameSecondsBuckets, stored.FrameSecondsBuckets);
+        if (!sameSession)
+        {
+            _highWater = null;
+            return SessionProgress.Beyond(default, SessionClaims.Of(stored), stored.FrameSecondsBuckets is not null);
+        }
+
+        // A heartbeat: nothing that counts changed (the stored buckets array is kept while they do not).
+        if (!framesChanged && _highWater is null && previous.FrameSecondsSum == stored.FrameSecondsSum
+            && previous.RendersCompleted == stored.RendersCompleted && previous.RendersCancelled == stored.RendersCancelled)
+        {
+            return default;
+        }
+
+        var high = _highWater?.Value ?? SessionClaims.Of(previous);
+        var claims = SessionClaims.Of(stored);
+        var progress = SessionProgress.Beyond(high, claims, framesChanged && stored.FrameSecondsBuckets is not null);
+        if (claims.Covers(high))
+        {
+            _highWater = null;
+        }
+        else
+        {
+            (_highWater ??= new StrongBox<SessionClaims>()).Value = SessionClaims.Max(high, claims);
+        }
+
+        return progress;
     }
 
     private static string Kept(string stored, string reported) =>

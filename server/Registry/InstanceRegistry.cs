@@ -55,7 +55,12 @@ public sealed class InstanceRegistry(IOptions<RenderFarmOptions> options, TimePr
     public InstanceEntry? Find(string host, string instance) =>
         _records.TryGetValue(new InstanceKey(host, instance), out var record) ? record.Read() : null;
 
-    public ReportResult Apply(in InstanceReport report)
+    /// <param name="report">The report, as the add-on sent it.</param>
+    /// <param name="writer">
+    /// Who wrote it, as far as the server can tell (the scope of the token presented, or null): hosts a writer churns
+    /// through make way for each other before they make way for anyone else's (see <see cref="HostRecords.Join"/>).
+    /// </param>
+    public ReportResult Apply(in InstanceReport report, object? writer = null)
     {
         if (ReportRules.Validate(report) is { } error)
         {
@@ -101,7 +106,7 @@ public sealed class InstanceRegistry(IOptions<RenderFarmOptions> options, TimePr
                             $"the server holds its limit of {_maxInstances} instances (RenderFarm:MaxInstances); known instances keep reporting");
                     }
 
-                    var added = new InstanceRecord(key, report, timestamp, now, _texts, _hosts.Join(key.Host));
+                    var added = new InstanceRecord(key, report, timestamp, now, _texts, _hosts.Join(key.Host, writer));
                     _records[key] = added;
                     Interlocked.Increment(ref _count);
                     _lostRenders.Withdraw(report.Host, report.Instance, report.SessionId);
@@ -185,19 +190,17 @@ public sealed class InstanceRegistry(IOptions<RenderFarmOptions> options, TimePr
     /// <summary>Adds what a report added to its session to its host's frame times and the farm's renders.</summary>
     private void CountProgress(InstanceRecord record, in SessionProgress progress)
     {
-        if (progress.AddsFrames)
+        record.HostRecord.Add(progress);
+
+        // At most ReportRules.MaxSessionCount each: a long holds any sum of them.
+        if (progress.Completed > 0)
         {
-            record.HostRecord.Add(progress);
+            Interlocked.Add(ref _rendersCompleted, (long)progress.Completed);
         }
 
-        if (progress.CompletedAdded > 0)
+        if (progress.Cancelled > 0)
         {
-            Interlocked.Add(ref _rendersCompleted, (long)Math.Min(progress.CompletedAdded, int.MaxValue));
-        }
-
-        if (progress.CancelledAdded > 0)
-        {
-            Interlocked.Add(ref _rendersCancelled, (long)Math.Min(progress.CancelledAdded, int.MaxValue));
+            Interlocked.Add(ref _rendersCancelled, (long)progress.Cancelled);
         }
     }
 

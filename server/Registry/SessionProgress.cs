@@ -1,25 +1,48 @@
 namespace RenderFarm.Server.Registry;
 
 /// <summary>
-/// What one applied report adds to its Blender session's totals: the frames it finished (by render time) and the
-/// renders that ended since the session's previous report, or since nothing for a session the server had not seen.
-/// Reports are cumulative per session, so the difference is exact however many reports were lost in between.
+/// What one applied report adds to the totals that outlive its Blender session (its host's frame times, the farm's
+/// renders): only what goes beyond the most the session ever claimed. Reports are cumulative per session, so this is
+/// exact however many reports were lost in between; and no sequence of reports from one session, however it moves its
+/// counts down and up again or from bucket to bucket, adds more than its largest claim.
 /// </summary>
-internal readonly record struct SessionProgress(
-    ulong[]? FromBuckets, ulong[]? ToBuckets, double FromSum, double ToSum, ulong CompletedAdded, ulong CancelledAdded)
+internal struct SessionProgress
 {
-    /// <summary>Progress from <paramref name="previous"/> (the same session's last report, or null for a new session) to <paramref name="current"/>.</summary>
-    public static SessionProgress Between(InstanceReport? previous, in InstanceReport current) => previous is { } from
-        ? new(from.FrameSecondsBuckets, current.FrameSecondsBuckets, from.FrameSecondsSum, current.FrameSecondsSum,
-            Added(from.RendersCompleted, current.RendersCompleted), Added(from.RendersCancelled, current.RendersCancelled))
-        : new(null, current.FrameSecondsBuckets, 0, current.FrameSecondsSum, current.RendersCompleted, current.RendersCancelled);
+    /// <summary>Frames added per bucket; never more in all than the session's claimed total grew by.</summary>
+    public FrameCounts Frames;
+    public double Seconds;
+    public ulong Completed;
+    public ulong Cancelled;
 
     /// <summary>
-    /// True when the report carries frame times other than the session's previous report: a frame finished, or its first
-    /// render began (buckets at zero). The registry keeps the stored buckets array while they do not change (see <see cref="InstanceReport"/>).
+    /// True when the report carries frame times the host should count: a frame finished, or the session's first render
+    /// began (buckets at zero), so the host's series exist before its first frame finishes and that frame counts in rate().
     /// </summary>
-    public bool AddsFrames => ToBuckets is not null && !ReferenceEquals(FromBuckets, ToBuckets);
+    public bool ReportsFrames;
 
-    // A session's counts never go back; one that does (a faulty client) adds nothing rather than subtracting.
+    /// <summary>What <paramref name="now"/> claims beyond <paramref name="high"/> (the session's marks so far; default for a new session).</summary>
+    public static SessionProgress Beyond(in SessionClaims high, in SessionClaims now, bool reportsFrames)
+    {
+        var progress = new SessionProgress
+        {
+            Seconds = Math.Max(0, now.Seconds - high.Seconds),
+            Completed = Added(high.Completed, now.Completed),
+            Cancelled = Added(high.Cancelled, now.Cancelled),
+            ReportsFrames = reportsFrames,
+        };
+
+        // Frames moved from one bucket to another raise the new bucket's mark but not the total's: the total bounds the
+        // frames added, and what does not fit is left out (a frame missed rather than counted twice).
+        var allowed = Added(high.FrameTotal, now.FrameTotal);
+        for (var b = 0; b < FrameTimes.BucketCount && allowed > 0; b++)
+        {
+            var added = Math.Min(Added(high.Frames[b], now.Frames[b]), allowed);
+            progress.Frames[b] = added;
+            allowed -= added;
+        }
+
+        return progress;
+    }
+
     private static ulong Added(ulong from, ulong to) => to > from ? to - from : 0;
 }

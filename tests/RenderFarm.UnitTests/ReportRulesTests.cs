@@ -79,4 +79,61 @@ public class ReportRulesTests
         Assert.Equal(ReportRules.MaxTextLength - 1, cut.Length);
         Assert.False(char.IsHighSurrogate(cut[^1]));
     }
+
+    /// <summary>A session of one frame of 1.5 s, as the add-on reports it after its first frame.</summary>
+    private static InstanceReport OneFrame => Reports.Valid() with
+    {
+        FramesRendered = 1,
+        RenderSeconds = 1.5,
+        LastFrameSeconds = 1.5,
+        FrameSecondsBuckets = FrameTimes.Cumulative([0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+        FrameSecondsSum = 1.5,
+    };
+
+    public static TheoryData<string, Func<InstanceReport, InstanceReport>> Implausible => new()
+    {
+        { "frame_seconds_sum: must be at most 10000000 seconds", r => r with { FrameSecondsSum = 1.7e308 } },
+        { "frame_seconds_sum: must be at most 0 seconds", r => r with { FrameSecondsBuckets = null } },
+        { "last_frame_seconds: must be at most 10000000 seconds", r => r with { LastFrameSeconds = 1e7 + 1 } },
+        { "render_seconds: must be at most 20000000 seconds", r => r with { RenderSeconds = 3e7 } },
+        { "process_cpu_seconds: must be at most 10240000000 seconds", r => r with { ProcessCpuSeconds = 1e300 } },
+        { "frame_seconds_counts: must add up to at most 1,000,000,000 frames", r => r with { FrameSecondsBuckets = FrameTimes.Cumulative([ulong.MaxValue, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]) } },
+        { "frames_rendered: must be at most 1,000,000,000", r => r with { FramesRendered = ulong.MaxValue } },
+        { "renders_completed: must be at most 1,000,000,000", r => r with { RendersCompleted = 1_000_000_001 } },
+        { "renders_cancelled: must be at most 1,000,000,000", r => r with { RendersCancelled = ulong.MaxValue } },
+        { "current_frame: must be a frame Blender can have", r => r with { CurrentFrame = int.MaxValue } },
+        { "job_frame_start: must be a frame Blender can have", r => r with { JobFrameStart = int.MinValue, JobFrameEnd = 1 } },
+        { "job_frame_end: must be a frame Blender can have", r => r with { JobFrameStart = 1, JobFrameEnd = 1_048_575 } },
+        { "resident_memory_bytes: must be at most", r => r with { ResidentMemoryBytes = ulong.MaxValue } },
+        { "frame_peak_memory_bytes: must be at most", r => r with { FramePeakMemoryBytes = (1UL << 50) + 1 } },
+    };
+
+    [Theory]
+    [MemberData(nameof(Implausible))]
+    public void Numbers_beyond_any_real_Blender_are_refused_naming_the_field(string expected, Func<InstanceReport, InstanceReport> change)
+    {
+        Assert.Null(ReportRules.Validate(OneFrame));
+
+        Assert.StartsWith(expected, ReportRules.Validate(change(OneFrame)));
+    }
+
+    [Fact]
+    public void The_largest_plausible_values_pass()
+    {
+        var largest = OneFrame with
+        {
+            CurrentFrame = ReportRules.MaxFrame,
+            JobFrameStart = ReportRules.MinFrame,
+            JobFrameEnd = ReportRules.MaxFrame,
+            LastFrameSeconds = ReportRules.MaxFrameSeconds,
+            FrameSecondsSum = ReportRules.MaxFrameSeconds,
+            RenderSeconds = 2 * ReportRules.MaxFrameSeconds,
+            ProcessCpuSeconds = ReportRules.MaxCpuSeconds,
+            FramesRendered = ReportRules.MaxSessionCount,
+            RendersCompleted = ReportRules.MaxSessionCount,
+            ResidentMemoryBytes = ReportRules.MaxMemoryBytes,
+        };
+
+        Assert.Null(ReportRules.Validate(largest));
+    }
 }

@@ -18,7 +18,18 @@ shift $(( $# < 2 ? $# : 2 ))
 cache="${RENDERFARM_TEST_CACHE:-/var/cache/renderfarm-tests}/blender-roots"
 root="$cache/$suite"
 stamp="$root/.renderfarm-root"
-mirror="${RENDERFARM_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+
+machine_mirror() { # the Debian archive this machine's apt uses (deb822 .sources or one-line lists), not its security archive
+    {
+        sed -n 's/^URIs:[[:space:]]*//p' /etc/apt/sources.list.d/*.sources 2>/dev/null | tr ' ' '\n'
+        sed -n 's/^deb[[:space:]]\+\(\[[^]]*\][[:space:]]\+\)\?\([^[:space:]]\+\).*/\2/p' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null
+    } | grep -v -e '-security' -e '^$' | head -n 1
+}
+mirror="${RENDERFARM_DEBIAN_MIRROR:-$(machine_mirror)}"
+if [ -z "$mirror" ]; then
+    echo "No Debian mirror in this machine's apt configuration; set RENDERFARM_DEBIAN_MIRROR." >&2
+    exit 1
+fi
 packages=(blender python3-grpcio "$@")
 
 blender_version() { # root -> "5.2.2", or nothing when that Blender does not start
