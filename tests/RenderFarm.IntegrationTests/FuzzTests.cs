@@ -95,6 +95,12 @@ public partial class FuzzTests(ITestOutputHelper output)
         Assert.True(scrape.Series("Blender_Render").Count() <= MaxInstances);
         var (exitCode, promtool) = await Tools.RunAsync("promtool", ["check", "metrics"], stdin: text);
         Assert.True(exitCode == 0, promtool);
+        // Whatever numbers got through, what the server derives from them is finite, and the status API answers.
+        Assert.All(scrape.Samples.Where(s => s.Name.StartsWith("blender_", StringComparison.Ordinal)), s => Assert.True(double.IsFinite(s.Value), $"{s.Name} {s.Value}"));
+        foreach (var path in new[] { "/api/instances", "/api/summary", "/api/lost-renders", "/api/hosts/fuzz1" })
+        {
+            Assert.Equal(200, (await farm.GetJsonAsync(path)).Status);
+        }
 
         // Memory stays bounded by the caps: 2000 instances and 64 KiB messages are small change.
         var workingSet = scrape.Value("process_working_set_bytes")!.Value;
@@ -120,7 +126,37 @@ public partial class FuzzTests(ITestOutputHelper output)
         // Mostly ordinary, sometimes very long: up to the 64 KiB message limit and past it.
         report.BlendFile = new string('f', random.Next(10) == 0 ? random.Next(1000, 80_000) : random.Next(0, 400));
         report.Scene = random.Next(10) == 0 ? new string('ü', random.Next(1000, 20_000)) : "Scene";
+        if (random.Next(4) == 0)
+        {
+            Extreme(report, random);
+        }
+
         return report.ToByteArray();
+    }
+
+    private static readonly double[] ExtremeSeconds = [double.NaN, double.PositiveInfinity, double.NegativeInfinity, double.MaxValue, 1.7e308, 1e7, 1e12, double.Epsilon];
+    private static readonly ulong[] ExtremeCounts = [ulong.MaxValue, long.MaxValue, 1_000_000_000, 1_000_000_001, 1UL << 50];
+    private static readonly int[] ExtremeFrames = [int.MinValue, int.MaxValue, -1_048_575, 1_048_574, 1_048_575];
+
+    /// <summary>One number of the report at a value no Blender sends: non-finite, its type's extreme, or plausible but huge.</summary>
+    private static void Extreme(ReportRequest report, Random random)
+    {
+        T Any<T>(T[] values) => values[random.Next(values.Length)];
+        report.FrameSecondsCounts.AddRange([1, .. new ulong[12]]);
+        report.FrameSecondsSum = 1;
+        report.JobFrameStart = 1;
+        report.JobFrameEnd = 10;
+        switch (random.Next(8))
+        {
+            case 0: report.FrameSecondsSum = Any(ExtremeSeconds); break;
+            case 1: report.RenderSeconds = Any(ExtremeSeconds); break;
+            case 2: report.LastFrameSeconds = Any(ExtremeSeconds); break;
+            case 3: report.ProcessCpuSeconds = Any(ExtremeSeconds); break;
+            case 4: report.FrameSecondsCounts[random.Next(13)] = Any(ExtremeCounts); break;
+            case 5: report.RendersCompleted = Any(ExtremeCounts); break;
+            case 6: report.ResidentMemoryBytes = Any(ExtremeCounts); break;
+            default: report.CurrentFrame = Any(ExtremeFrames); report.JobFrameStart = Any(ExtremeFrames); report.JobFrameEnd = int.MaxValue; break;
+        }
     }
 
     private static byte[] RandomBytes(Random random, int length)
