@@ -35,7 +35,7 @@ public class ContractTests(ServerFixture fixture) : IClassFixture<ServerFixture>
             var probe = Baseline(probeHost);
             if (field.IsRepeated)
             {
-                // The one list: frame-time buckets, one per bound and one above; the baseline's are all 0.
+                // The one list: frame-time buckets, one per bound and one above; the baseline has one frame in the first.
                 var list = (Google.Protobuf.Collections.RepeatedField<ulong>)field.Accessor.GetValue(probe);
                 list.Clear();
                 list.AddRange(Enumerable.Repeat(1UL, FrameBuckets));
@@ -97,13 +97,13 @@ public class ContractTests(ServerFixture fixture) : IClassFixture<ServerFixture>
     }
 
     // A job range on both, so the probe of one end still makes a valid range (4242 lies within it); frame-time
-    // buckets (all 0) on both, so that the histogram's sum shows.
+    // buckets (one frame, under a second) on both, so that the histogram's sum shows and may be more than 0.
     private static ReportRequest Baseline(string host)
     {
         var report = Farm.Report(host);
         report.JobFrameStart = 1;
         report.JobFrameEnd = 5000;
-        report.FrameSecondsCounts.AddRange(Enumerable.Repeat(0UL, FrameBuckets));
+        report.FrameSecondsCounts.AddRange([1UL, .. Enumerable.Repeat(0UL, FrameBuckets - 1)]);
         return report;
     }
 

@@ -23,7 +23,7 @@ machine_mirror() { # the Debian archive this machine's apt uses (deb822 .sources
     {
         sed -n 's/^URIs:[[:space:]]*//p' /etc/apt/sources.list.d/*.sources 2>/dev/null | tr ' ' '\n'
         sed -n 's/^deb[[:space:]]\+\(\[[^]]*\][[:space:]]\+\)\?\([^[:space:]]\+\).*/\2/p' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null
-    } | grep -v -e '-security' -e '^$' | head -n 1
+    } | grep -v -e '-security' -e '^$' | head -n 1 || true # a missing list file is no error
 }
 mirror="${RENDERFARM_DEBIAN_MIRROR:-$(machine_mirror)}"
 if [ -z "$mirror" ]; then
