@@ -1,11 +1,13 @@
 """Makes the add-on's bpy-free core importable outside Blender, and builds protobuf's own
 classes from the .proto for byte-for-byte comparisons."""
 
+import contextlib
 import http.server
 import importlib
 import os
 import pathlib
 import re
+import socket
 import ssl
 import subprocess
 import sys
@@ -25,6 +27,63 @@ _package = types.ModuleType("renderfarm_reporter")
 _package.__path__ = [str(ADDON)]
 sys.modules.setdefault("renderfarm_reporter", _package)
 sys.path.insert(0, str(REPOSITORY / "blender_client"))
+
+
+# Tiers (see tests/run.sh): a test is in the unit tier unless marked integration; the unit tier runs in seconds
+# because it starts no process and opens no socket, and the guard below fails a unit test that tries.
+def pytest_configure(config):
+    config.addinivalue_line("markers",
+                            "integration: starts a process or opens a loopback socket (the integration tier)")
+
+
+class TierViolation(AssertionError):
+    """A unit-tier test started a process or opened a socket."""
+
+
+@contextlib.contextmanager
+def unit_tier_guard(nodeid):
+    """Makes every way a test could start a process or open a socket raise TierViolation, naming the test."""
+    def refuse(what):
+        def refused(*_args, **_kwargs):
+            raise TierViolation(f"{nodeid} {what} in the unit tier; mark it @pytest.mark.integration")
+        return refused
+
+    patches = [(socket.socket, name, refuse(f"called socket.{name}"))
+               for name in ("bind", "connect", "connect_ex", "listen")]
+    patches += [(subprocess.Popen, "__init__", refuse("started a process")),
+                (os, "fork", refuse("forked")), (os, "posix_spawn", refuse("started a process")),
+                (os, "system", refuse("started a process"))]
+    saved = [(owner, name, getattr(owner, name)) for owner, name, _ in patches]
+    for owner, name, replacement in patches:
+        setattr(owner, name, replacement)
+    try:
+        yield
+    finally:
+        for owner, name, original in saved:
+            setattr(owner, name, original)
+
+
+def _guarded(item):
+    return contextlib.nullcontext() if item.get_closest_marker("integration") else unit_tier_guard(item.nodeid)
+
+
+# Setup, call and teardown alike: a session fixture set up for a unit test (a server, protoc) is caught as well.
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item):
+    with _guarded(item):
+        yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    with _guarded(item):
+        yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item):
+    with _guarded(item):
+        yield
 
 
 class FakeGrpcWebServer:

@@ -39,12 +39,14 @@ def _port_for(server, scheme):
 
 
 @needs_grpcio
+@pytest.mark.integration
 def test_http_port_given_for_native_grpc_names_both_ports(plain_server, clock):
     line = _console_line(f"grpc://127.0.0.1:{plain_server.http_port}", token="farm-token", clock=clock)
     assert line.startswith(f"RenderFarm: port {plain_server.http_port} answers HTTP/1.1 (gRPC-Web")
     assert "grpc://127.0.0.1:50051" in line and f"http://127.0.0.1:{plain_server.http_port}" in line
 
 
+@pytest.mark.integration
 def test_native_grpc_port_given_for_grpc_web_names_both_ports(plain_server, clock):
     line = _console_line(f"http://127.0.0.1:{plain_server.grpc_port}", token="farm-token", clock=clock)
     assert line.startswith(f"RenderFarm: port {plain_server.grpc_port} serves native gRPC (HTTP/2) only")
@@ -52,6 +54,7 @@ def test_native_grpc_port_given_for_grpc_web_names_both_ports(plain_server, cloc
 
 
 @pytest.mark.parametrize("scheme", ["grpc", "http"])
+@pytest.mark.integration
 def test_no_token_against_a_server_that_needs_one_says_none_is_set(plain_server, scheme, clock):
     port = _port_for(plain_server, scheme)
     line = _console_line(f"{scheme}://127.0.0.1:{port}", clock=clock)
@@ -60,6 +63,7 @@ def test_no_token_against_a_server_that_needs_one_says_none_is_set(plain_server,
 
 
 @pytest.mark.parametrize("scheme", ["grpc", "http"])
+@pytest.mark.integration
 def test_a_wrong_token_is_called_wrong_and_never_shown(plain_server, scheme, clock):
     port = _port_for(plain_server, scheme)
     line = _console_line(f"{scheme}://127.0.0.1:{port}", token="not-the-farm-token", clock=clock)
@@ -77,6 +81,7 @@ def test_a_name_that_does_not_resolve_is_named(scheme, clock):
 
 
 @pytest.mark.parametrize("scheme", ["grpcs", "https"])
+@pytest.mark.integration
 def test_tls_to_a_plain_server_says_it_serves_no_tls(plain_server, scheme, pki, clock):
     port = _port_for(plain_server, scheme)
     line = _console_line(f"{scheme}://127.0.0.1:{port}", token="farm-token", ca_file=str(pki / "ca.pem"), clock=clock)
@@ -85,12 +90,14 @@ def test_tls_to_a_plain_server_says_it_serves_no_tls(plain_server, scheme, pki, 
 
 
 @pytest.mark.parametrize("scheme", ["grpc", "http"])
+@pytest.mark.integration
 def test_plain_text_to_a_tls_server_points_at_tls_and_the_ca(tls_server, scheme, clock):
     port = _port_for(tls_server, scheme)
     line = _console_line(f"{scheme}://127.0.0.1:{port}", clock=clock)
     assert f"set RENDERFARM_SERVER to {scheme}s://127.0.0.1:{port} and RENDERFARM_CA" in line
 
 
+@pytest.mark.integration
 def test_the_right_address_and_ca_report_without_a_complaint(tls_server, pki, clock):
     endpoint = parse_server(f"https://127.0.0.1:{tls_server.http_port}")
     transport = GrpcWebTransport(endpoint, ca_file=str(pki / "ca.pem"))

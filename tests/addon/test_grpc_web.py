@@ -88,6 +88,7 @@ def http_server():
     server.stop()
 
 
+@pytest.mark.integration
 def test_a_call_posts_the_framed_message_with_grpc_web_headers_and_the_token(http_server):
     transport = GrpcWebTransport(Endpoint("grpc-web", "127.0.0.1", http_server.port, False, "/prefix"), token="t0k")
     try:
@@ -104,6 +105,7 @@ def test_a_call_posts_the_framed_message_with_grpc_web_headers_and_the_token(htt
     assert headers["grpc-timeout"] == "2000m"
 
 
+@pytest.mark.integration
 def test_a_server_closing_the_kept_alive_connection_costs_no_failed_call(http_server):
     transport = GrpcWebTransport(Endpoint("grpc-web", "127.0.0.1", http_server.port, False))
     try:
@@ -115,6 +117,7 @@ def test_a_server_closing_the_kept_alive_connection_costs_no_failed_call(http_se
     assert len(http_server.requests) == 2
 
 
+@pytest.mark.integration
 def test_nobody_listening_is_unavailable_at_once():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -31,6 +31,7 @@ def release(process):
     process.wait(timeout=10)
 
 
+@pytest.mark.integration
 def test_concurrent_processes_get_distinct_numbers_lowest_first(tmp_path):
     first, first_number = hold_number(tmp_path)
     second, second_number = hold_number(tmp_path)
@@ -41,6 +42,7 @@ def test_concurrent_processes_get_distinct_numbers_lowest_first(tmp_path):
         release(second)
 
 
+@pytest.mark.integration
 def test_sequential_processes_get_the_same_number(tmp_path):
     numbers = []
     for _ in range(3):
@@ -50,6 +52,7 @@ def test_sequential_processes_get_the_same_number(tmp_path):
     assert numbers == [0, 0, 0]
 
 
+@pytest.mark.integration
 def test_a_killed_holder_frees_its_number(tmp_path):
     process, number = hold_number(tmp_path)
     process.kill()
@@ -57,6 +60,7 @@ def test_a_killed_holder_frees_its_number(tmp_path):
     assert lock_free_instance_number(tmp_path).number == number == 0
 
 
+@pytest.mark.integration
 def test_a_freed_low_number_is_taken_again_before_higher_ones(tmp_path):
     first, _ = hold_number(tmp_path)
     second, _ = hold_number(tmp_path)
@@ -72,6 +76,7 @@ def test_lock_files_left_by_earlier_runs_do_not_hold_a_number(tmp_path):
     assert lock_free_instance_number(tmp_path).number == 0
 
 
+@pytest.mark.integration
 def test_no_free_number_is_a_clear_error(tmp_path):
     holder, _ = hold_number(tmp_path)
     try:

@@ -44,10 +44,12 @@ def as_pb2(pb2, request):
     ReportRequest(current_frame=-(2**31), job_frame_start=2**31 - 1, job_frame_end=2**31 - 1),
     ReportRequest(render_seconds=5e-324, process_cpu_seconds=1e300, last_frame_seconds=math.inf),
 ], ids=["full", "empty", "minimal", "optional-zeros", "zero-counts", "int32-limits", "doubles"])
+@pytest.mark.integration
 def test_report_request_encodes_byte_for_byte_like_protobuf(reporter_pb2, request_):
     assert request_.encode() == as_pb2(reporter_pb2, request_).SerializeToString()
 
 
+@pytest.mark.integration
 def test_report_request_round_trips_through_protobuf_with_presence_kept(reporter_pb2):
     parsed = reporter_pb2.ReportRequest.FromString(FULL.encode())
     assert parsed.scene == "Scène ✓"
@@ -62,6 +64,7 @@ def test_report_request_round_trips_through_protobuf_with_presence_kept(reporter
     assert list(parsed.frame_seconds_counts) == list(FULL.frame_seconds_counts)
 
 
+@pytest.mark.integration
 def test_sign_off_request_encodes_byte_for_byte_like_protobuf(reporter_pb2):
     ours = SignOffRequest("node-07", "0", "abc123")
     theirs = reporter_pb2.SignOffRequest(host="node-07", instance="0", session_id="abc123")
@@ -69,6 +72,7 @@ def test_sign_off_request_encodes_byte_for_byte_like_protobuf(reporter_pb2):
 
 
 @pytest.mark.parametrize("applied, heartbeat", [(True, 5000), (False, 0), (True, 4294967295), (False, 1)])
+@pytest.mark.integration
 def test_report_reply_decodes_what_protobuf_encodes(reporter_pb2, applied, heartbeat):
     data = reporter_pb2.ReportReply(applied=applied, heartbeat_interval_ms=heartbeat).SerializeToString()
     assert ReportReply.decode(data) == ReportReply(applied, heartbeat)
@@ -138,6 +142,7 @@ def table_fields(table):
     ("ReportRequest", "REPORT_FIELDS"),
     ("SignOffRequest", "SIGN_OFF_FIELDS"),
 ])
+@pytest.mark.integration
 def test_every_proto_field_is_in_the_add_ons_table_with_its_number_type_and_presence(reporter_pb2, message, table):
     expected = descriptor_fields(getattr(reporter_pb2, message).DESCRIPTOR)
     ours = table_fields(getattr(messages, table))
@@ -155,12 +160,14 @@ def test_every_proto_field_is_in_the_add_ons_table_with_its_number_type_and_pres
     ("ReportRequest", "ReportRequest"),
     ("SignOffRequest", "SignOffRequest"),
 ])
+@pytest.mark.integration
 def test_every_proto_field_is_a_field_of_the_add_ons_message(reporter_pb2, message, dataclass_name):
     ours = {f.name for f in dataclasses.fields(getattr(messages, dataclass_name))}
     missing = sorted(set(descriptor_fields(getattr(reporter_pb2, message).DESCRIPTOR)) - ours)
     assert not missing, f"{message}: the add-on's message has no {', '.join(missing)}"
 
 
+@pytest.mark.integration
 def test_the_guard_names_a_field_the_add_on_lacks(reporter_pb2):
     expected = descriptor_fields(reporter_pb2.ReportRequest.DESCRIPTOR)
     shortened = table_fields(f for f in messages.REPORT_FIELDS if f.name != "device")

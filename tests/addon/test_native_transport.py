@@ -61,6 +61,7 @@ def test_an_unknown_method_is_unimplemented(server):
     assert error.value.code == StatusCode.UNIMPLEMENTED
 
 
+@pytest.mark.integration
 def test_nobody_listening_is_unavailable():
     import socket
     with socket.socket() as probe:

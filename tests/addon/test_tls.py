@@ -50,6 +50,7 @@ def tls_port(request, grpc_web_server, native_server):
     return request.param, native_server if request.param == "grpc" else grpc_web_server
 
 
+@pytest.mark.integration
 def test_the_server_is_trusted_with_the_ca_that_signed_it(tls_port, pki):
     kind, port = tls_port
     transport = _transport(kind, port, pki / "ca.pem")
@@ -59,6 +60,7 @@ def test_the_server_is_trusted_with_the_ca_that_signed_it(tls_port, pki):
         transport.close()
 
 
+@pytest.mark.integration
 def test_a_wrong_ca_is_refused_as_an_untrusted_certificate(tls_port, pki):
     kind, port = tls_port
     transport = _transport(kind, port, pki / "other-ca.pem")
@@ -71,6 +73,7 @@ def test_a_wrong_ca_is_refused_as_an_untrusted_certificate(tls_port, pki):
     assert error.value.needs_attention
 
 
+@pytest.mark.integration
 def test_a_wrong_ca_is_said_once_naming_the_setting(tls_port, pki, clock):
     kind, port = tls_port
     lines = []
@@ -85,6 +88,7 @@ def test_a_wrong_ca_is_said_once_naming_the_setting(tls_port, pki, clock):
     assert "does not trust" in lines[0]
 
 
+@pytest.mark.integration
 def test_ca_setting_is_resolved_from_the_environment(pki):
     settings = resolve({"RENDERFARM_SERVER": "https://farm:8443", "RENDERFARM_CA": str(pki / "ca.pem")},
                        hostname="node1")
@@ -92,11 +96,13 @@ def test_ca_setting_is_resolved_from_the_environment(pki):
     assert "trusting the CA" in settings.describe()
 
 
+@pytest.mark.integration
 def test_ca_without_tls_is_a_clear_error(pki):
     with pytest.raises(ConfigError, match="RENDERFARM_CA: a CA only applies to TLS"):
         resolve({"RENDERFARM_SERVER": "http://farm:8000", "RENDERFARM_CA": str(pki / "ca.pem")}, hostname="node1")
 
 
+@pytest.mark.integration
 def test_missing_or_non_pem_ca_file_is_a_clear_error(pki):
     with pytest.raises(ConfigError, match="RENDERFARM_CA: cannot read"):
         resolve({"RENDERFARM_SERVER": "grpcs://farm", "RENDERFARM_CA": str(pki / "missing.pem")},

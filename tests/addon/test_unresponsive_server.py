@@ -56,6 +56,7 @@ def _open_descriptors():
 
 
 @pytest.mark.parametrize("kind", ["grpc", "grpc-web"])
+@pytest.mark.integration
 def test_a_call_to_a_silent_server_ends_at_its_timeout(blackhole, kind):
     transport = _transport(kind, blackhole)
     try:
@@ -69,6 +70,7 @@ def test_a_call_to_a_silent_server_ends_at_its_timeout(blackhole, kind):
 
 
 @pytest.mark.parametrize("kind", ["grpc", "grpc-web"])
+@pytest.mark.integration
 def test_hundreds_of_attempts_leave_memory_threads_and_sockets_flat(blackhole, kind, monkeypatch):
     monkeypatch.setattr(reporter_module, "CALL_TIMEOUT", 0.02)
     lines = []
