@@ -11,6 +11,12 @@ namespace RenderFarm.Server.Ingest;
 /// <c>token pattern[,pattern…]</c> (those hosts only, see <see cref="HostScope"/>). Only
 /// SHA-256 hashes are kept, and every check compares against all of them in constant time.
 /// </summary>
+/// <remarks>
+/// A changed file is applied only once it has stayed the same (times, length and content) from one look to the next,
+/// a <see cref="FileCheckInterval"/> or more apart: a file read while it is being rewritten (half a line, or empty
+/// between a truncate and a write) is never taken as final, and the tokens before stay in force meanwhile. At start
+/// the file is applied as it is.
+/// </remarks>
 public sealed partial class TokenStore : IDisposable
 {
     /// <summary>How often a request may look at the token file's modification time.</summary>
@@ -23,7 +29,9 @@ public sealed partial class TokenStore : IDisposable
     private TokenGrant[] _configured = [];
     private TokenGrant[] _fileGrants = [];
     private string? _filePath;
-    private (DateTime Modified, long Length) _fileStamp;
+    private FileVersion? _fileApplied;
+    private FileVersion? _filePending;
+    private bool _fileLoaded;
     private long _nextFileCheck;
 
     public TokenStore(IOptionsMonitor<RenderFarmOptions> options, TimeProvider timeProvider, ILogger<TokenStore> logger)
@@ -68,7 +76,8 @@ public sealed partial class TokenStore : IDisposable
         lock (_fileLock)
         {
             _filePath = string.IsNullOrEmpty(options.TokensFile) ? null : options.TokensFile;
-            _fileStamp = default;
+            _fileApplied = _filePending = null;
+            _fileLoaded = false;
             _nextFileCheck = 0;
         }
 
@@ -93,17 +102,26 @@ public sealed partial class TokenStore : IDisposable
             _nextFileCheck = now + (long)(FileCheckInterval.TotalSeconds * _timeProvider.TimestampFrequency);
             try
             {
-                // Kubernetes swaps a Secret's files through a symlink; FileInfo follows it.
+                // Kubernetes swaps a Secret's files through a symlink; FileInfo and the read follow it.
                 var info = new FileInfo(_filePath);
-                var stamp = (info.LastWriteTimeUtc, info.Length);
-                if (stamp == _fileStamp)
+                var content = File.ReadAllBytes(_filePath);
+                var version = new FileVersion(info.LastWriteTimeUtc, info.Length, Convert.ToHexString(SHA256.HashData(content)));
+                if (version == _fileApplied)
                 {
+                    _filePending = null;
                     return;
                 }
 
-                var grants = ReadGrants(_filePath);
+                // Changed since it was applied: applied when this look finds what the previous one did (at start, at once).
+                if (_fileLoaded && version != _filePending)
+                {
+                    _filePending = version;
+                    return;
+                }
+
+                var grants = ReadGrants(_filePath, content);
                 Volatile.Write(ref _fileGrants, grants);
-                _fileStamp = stamp;
+                (_fileApplied, _filePending, _fileLoaded) = (version, null, true);
                 var scoped = grants.Count(g => g.Scope != HostScope.AnyHost);
                 LogTokensLoaded(grants.Length, scoped, _filePath);
             }
@@ -120,10 +138,10 @@ public sealed partial class TokenStore : IDisposable
     }
 
     /// <summary>The file's grants; a line whose host patterns are wrong is left out (its token is refused) and logged, without the token.</summary>
-    private TokenGrant[] ReadGrants(string path)
+    private TokenGrant[] ReadGrants(string path, byte[] content)
     {
         var grants = new List<TokenGrant>();
-        var lines = File.ReadAllLines(path);
+        var lines = Encoding.UTF8.GetString(content).TrimStart('\uFEFF').Split('\n');
         for (var i = 0; i < lines.Length; i++)
         {
             var line = lines[i].Trim();
@@ -153,6 +171,9 @@ public sealed partial class TokenStore : IDisposable
     private static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
 
     private sealed record TokenGrant(byte[] Hash, HostScope Scope);
+
+    /// <summary>What tells one state of the tokens file from another.</summary>
+    private sealed record FileVersion(DateTime Modified, long Length, string ContentHash);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {Count} reporter token(s) from {Path}, {Scoped} of them for some hosts only")]
     private partial void LogTokensLoaded(int count, int scoped, string path);

@@ -38,7 +38,7 @@ public sealed class TokenStoreTests : IDisposable
     }
 
     [Fact]
-    public void Changed_tokens_file_is_picked_up_after_the_check_interval()
+    public void Changed_tokens_file_is_picked_up_once_it_stayed_the_same_for_a_check_interval()
     {
         var file = WriteTokens("old");
         using var store = NewStore(new RenderFarmOptions { TokensFile = file });
@@ -48,9 +48,66 @@ public sealed class TokenStoreTests : IDisposable
         File.SetLastWriteTimeUtc(file, DateTime.UtcNow.AddSeconds(5));
         Assert.True(store.Accepts("old"));
 
+        // The first look sees the change, the next one an interval later finds it unchanged and applies it.
+        _time.Advance(TokenStore.FileCheckInterval);
+        Assert.True(store.Accepts("old"));
+        Assert.False(store.Accepts("new-token"));
         _time.Advance(TokenStore.FileCheckInterval);
         Assert.True(store.Accepts("new-token"));
         Assert.False(store.Accepts("old"));
+    }
+
+    [Fact]
+    public void A_line_rewritten_in_place_in_two_writes_never_widens_its_scope()
+    {
+        var file = WriteTokens("tokA node-a");
+        using var store = NewStore(new RenderFarmOptions { TokensFile = file });
+
+        // The rewrite's first write: the token without its host list yet, which alone would read as farm-wide.
+        File.WriteAllText(file, "tokA");
+        _time.Advance(TokenStore.FileCheckInterval);
+        Assert.False(store.ScopeOf("tokA")!.Allows("node-b"));
+        // The second write, 0.4 s later: the line complete again.
+        _time.Advance(TimeSpan.FromMilliseconds(400));
+        File.WriteAllText(file, "tokA node-a,node-c\n");
+        File.SetLastWriteTimeUtc(file, DateTime.UtcNow.AddSeconds(3));
+        for (var look = 0; look < 3; look++)
+        {
+            _time.Advance(TokenStore.FileCheckInterval);
+            Assert.False(store.ScopeOf("tokA")!.Allows("node-b"));
+        }
+
+        Assert.True(store.ScopeOf("tokA")!.Allows("node-c"));
+    }
+
+    [Fact]
+    public void A_truncate_then_write_rewrite_locks_no_reporter_out()
+    {
+        var file = WriteTokens("kept node-a");
+        using var store = NewStore(new RenderFarmOptions { TokensFile = file });
+
+        File.WriteAllText(file, "");
+        _time.Advance(TokenStore.FileCheckInterval);
+        Assert.True(store.Accepts("kept"));
+        File.WriteAllText(file, "kept node-a\nadded\n");
+        File.SetLastWriteTimeUtc(file, DateTime.UtcNow.AddSeconds(3));
+        _time.Advance(TokenStore.FileCheckInterval);
+        Assert.True(store.Accepts("kept"));
+        _time.Advance(TokenStore.FileCheckInterval);
+        Assert.True(store.Accepts("kept"));
+        Assert.True(store.Accepts("added"));
+    }
+
+    [Fact]
+    public void A_line_with_more_host_patterns_than_the_cap_is_left_out()
+    {
+        var many = string.Join(',', Enumerable.Range(0, 3000).Select(n => $"render-{n}"));
+        var most = string.Join(',', Enumerable.Range(0, HostScope.MaxPatterns).Select(n => $"gpu-{n}"));
+        using var store = FileStore($"too-many {many}", $"at-the-cap {most}");
+
+        Assert.Null(store.ScopeOf("too-many"));
+        Assert.True(store.ScopeOf("at-the-cap")!.Allows($"gpu-{HostScope.MaxPatterns - 1}"));
+        Assert.StartsWith($"3000 host patterns, at most {HostScope.MaxPatterns} on one line", HostScope.Parse(many, out var error) is null ? error : "");
     }
 
     [Fact]
