@@ -50,14 +50,22 @@ public static class ScrapeNegotiation
         var (best, bestQuality) = (ScrapeFormat.Text, -1.0);
         foreach (var range in ranges)
         {
+            // A q that does not parse makes the range unusable (RFC 9110 12.4.2 allows no other value), not a q of 1.
+            if (range.Quality is null && NameValueHeaderValue.Find(range.Parameters, "q") is not null)
+            {
+                continue;
+            }
+
             var quality = range.Quality ?? 1.0;
             if (quality <= bestQuality || quality <= 0)
             {
                 continue;
             }
 
+            // A parameter's value may be quoted: version="1.0.0" is version=1.0.0.
+            var version = NameValueHeaderValue.Find(range.Parameters, "version")?.Value;
             if (range.MediaType.Equals("application/openmetrics-text", StringComparison.OrdinalIgnoreCase)
-                && (NameValueHeaderValue.Find(range.Parameters, "version")?.Value.Value is null or "1.0.0"))
+                && (version is null || HeaderUtilities.RemoveQuotes(version.Value).Equals("1.0.0", StringComparison.Ordinal)))
             {
                 (best, bestQuality) = (ScrapeFormat.OpenMetrics, quality);
             }

@@ -25,6 +25,11 @@ public class ScrapeNegotiationTests
     [InlineData("application/openmetrics-text;q=0", ScrapeFormat.Text)]
     [InlineData("application/json", ScrapeFormat.Text)]
     [InlineData("not a media type ;;;", ScrapeFormat.Text)]
+    [InlineData("application/openmetrics-text; version=\"1.0.0\"", ScrapeFormat.OpenMetrics)]
+    [InlineData("application/openmetrics-text; version=\"0.0.1\"", ScrapeFormat.Text)]
+    [InlineData("text/plain;q=0.5, application/openmetrics-text;q=high", ScrapeFormat.Text)]
+    [InlineData("application/openmetrics-text;q=1.5, text/plain;q=0.1", ScrapeFormat.Text)]
+    [InlineData("application/openmetrics-text;q=, text/plain;q=0.1", ScrapeFormat.Text)]
     public void The_format_follows_the_scrapers_preference(string? accept, ScrapeFormat expected)
     {
         var (choice, error) = ScrapeNegotiation.Choose(null, accept, null);
@@ -41,6 +46,7 @@ public class ScrapeNegotiationTests
     [InlineData("*", true)]
     [InlineData("*, gzip;q=0", false)]
     [InlineData(null, false)]
+    [InlineData("gzip;q=nope", false)]
     public void Gzip_when_accepted(string? acceptEncoding, bool gzip) =>
         Assert.Equal(gzip, ScrapeNegotiation.Choose(null, null, acceptEncoding).Choice.Gzip);
 
