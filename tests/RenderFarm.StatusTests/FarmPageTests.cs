@@ -108,6 +108,25 @@ public class FarmPageTests(PageFixture fixture, ITestOutputHelper output) : ICla
     }
 
     [Fact]
+    public async Task Bidi_and_format_characters_are_shown_escaped_as_the_check_shows_them()
+    {
+        await using var context = await NewContextAsync();
+        var page = await context.NewPageAsync();
+        var report = Farm.Report("page-bidi", "0", rendering: true);
+        report.BlendFile = "/shots/\u202egnp.exe";
+        report.Scene = "zero\u200bwidth";
+        using var heartbeat = Heartbeat(report);
+        await OpenAsync(page);
+        var file = page.Locator("#rows tr[data-host='page-bidi'] td.file");
+        await Assertions.Expect(file).ToHaveCountAsync(1, new() { Timeout = Ms(Deadline) });
+
+        // As text: a backslash and the code, never the override itself, which would turn "gnp.exe" into "exe.png".
+        Assert.Equal("/shots/\\u202Egnp.exe", await file.InnerTextAsync());
+        Assert.Equal("/shots/\\u202Egnp.exe (scene zero\\u200Bwidth)", await file.GetAttributeAsync("title"));
+        Assert.DoesNotContain('\u202e', await page.ContentAsync());
+    }
+
+    [Fact]
     public async Task Page_has_accessible_table_headers_labels_and_summary()
     {
         await using var context = await NewContextAsync();

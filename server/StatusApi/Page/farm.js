@@ -40,10 +40,19 @@
   let generation = 0;
   let timer = 0;
 
+  // Controls, format characters (bidi overrides such as U+202E, zero-width ones), line and paragraph separators
+  // and lone surrogates, as the check writes them: \uXXXX. A file "\u202egnp.exe" must not read as "exe.png".
+  const unsafe = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu;
+
+  function visible(text) {
+    return String(text).replace(unsafe, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
+  }
+
+  // Every text from the server reaches the page through here (or visible() for attributes).
   function element(tag, className, text) {
     const node = document.createElement(tag);
     if (className) node.className = className;
-    if (text !== undefined) node.textContent = text;
+    if (text !== undefined) node.textContent = visible(text);
     return node;
   }
 
@@ -75,7 +84,7 @@
       const percent = Math.round(job.progress * 100);
       const bar = element('div', 'bar');
       bar.setAttribute('role', 'progressbar');
-      bar.setAttribute('aria-label', `Job progress of ${instance.host} instance ${instance.instance}`);
+      bar.setAttribute('aria-label', `Job progress of ${instance.host} instance ${visible(instance.instance)}`);
       bar.setAttribute('aria-valuemin', '0');
       bar.setAttribute('aria-valuemax', '100');
       bar.setAttribute('aria-valuenow', String(percent));
@@ -111,7 +120,7 @@
     if (instance.ageSeconds > ttlSeconds / 2) age.classList.add('late');
 
     const file = element('td', 'file', instance.file || '–');
-    file.title = instance.scene ? `${instance.file} (scene ${instance.scene})` : instance.file;
+    file.title = visible(instance.scene ? `${instance.file} (scene ${instance.scene})` : instance.file);
 
     tr.append(
       host,
