@@ -3,15 +3,19 @@ using System.Globalization;
 namespace RenderFarm.Benchmarks.Tests;
 
 /// <summary>The faster exposition must write exactly the text it wrote before: each value as .NET's "R" format.</summary>
+/// <remarks>
+/// Through the real server, up to the largest values it stores (see ReportRules: a billion frames a session, a frame
+/// of 1e7 s); the writer itself is checked at every magnitude of a double in the unit tests (ExpositionValueTextTests).
+/// </remarks>
 public class ExpositionValueTests(ServerFixture fixture) : IClassFixture<ServerFixture>
 {
     [Theory]
     [InlineData(0UL, 0.0)]
     [InlineData(1UL, 0.1)]
-    [InlineData(999_999_999_999_999UL, 1.0 / 3)]
-    [InlineData(1_000_000_000_000_000UL, 1e15)]
-    [InlineData(ulong.MaxValue, 123456789.125)]
-    [InlineData(6_442_450_944UL, 1e20)]
+    [InlineData(999_999_999UL, 1.0 / 3)]
+    [InlineData(1_000_000_000UL, 9_999_999.999)]
+    [InlineData(6_442_450UL, 1234567.125)]
+    [InlineData(1UL, 1e7)]
     public async Task Values_are_written_as_round_trip_text_at_every_magnitude(ulong count, double seconds)
     {
         var host = $"values-{Guid.NewGuid():N}";
