@@ -50,8 +50,9 @@ public static class ScrapeNegotiation
         var (best, bestQuality) = (ScrapeFormat.Text, -1.0);
         foreach (var range in ranges)
         {
-            // A q that does not parse makes the range unusable (RFC 9110 12.4.2 allows no other value), not a q of 1.
-            if (range.Quality is null && NameValueHeaderValue.Find(range.Parameters, "q") is not null)
+            // A q that does not parse, or lies outside 0 to 1, makes the range unusable (RFC 9110 12.4.2 allows no other
+            // value), not a q of 1 nor one that outranks every valid range.
+            if ((range.Quality is null && NameValueHeaderValue.Find(range.Parameters, "q") is not null) || range.Quality > 1)
             {
                 continue;
             }

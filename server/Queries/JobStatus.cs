@@ -18,7 +18,9 @@ public sealed record JobStatus(int FrameStart, int FrameEnd, double? Progress, d
         }
 
         var left = Math.Max(0, (double)frameEnd - currentFrame + 1);
-        return Math.Round(left * frameSecondsSum / frames, 1);
+        // Finite for any report the registry stores (ReportRules); absent rather than infinite should that ever change.
+        var eta = Math.Round(left * (frameSecondsSum / frames), 1);
+        return double.IsFinite(eta) ? eta : null;
     }
 
     /// <summary>

@@ -30,6 +30,8 @@ public class ScrapeNegotiationTests
     [InlineData("text/plain;q=0.5, application/openmetrics-text;q=high", ScrapeFormat.Text)]
     [InlineData("application/openmetrics-text;q=1.5, text/plain;q=0.1", ScrapeFormat.Text)]
     [InlineData("application/openmetrics-text;q=, text/plain;q=0.1", ScrapeFormat.Text)]
+    [InlineData("application/openmetrics-text;q=2, text/plain;q=0.9", ScrapeFormat.Text)]
+    [InlineData("text/plain;q=2, application/openmetrics-text;q=0.5", ScrapeFormat.OpenMetrics)]
     public void The_format_follows_the_scrapers_preference(string? accept, ScrapeFormat expected)
     {
         var (choice, error) = ScrapeNegotiation.Choose(null, accept, null);
