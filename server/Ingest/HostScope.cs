@@ -51,6 +51,7 @@ public sealed class HostScope
             error = $"{patterns.Length} host patterns, at most {MaxPatterns} on one line (give a group of hosts one pattern, 'render-*')";
             return null;
         }
+
         foreach (var pattern in patterns)
         {
             // A pattern is a host name in which '*' may stand anywhere.

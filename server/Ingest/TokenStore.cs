@@ -31,7 +31,6 @@ public sealed partial class TokenStore : IDisposable
     private string? _filePath;
     private FileVersion? _fileApplied;
     private FileVersion? _filePending;
-    private bool _fileLoaded;
     private long _nextFileCheck;
 
     public TokenStore(IOptionsMonitor<RenderFarmOptions> options, TimeProvider timeProvider, ILogger<TokenStore> logger)
@@ -77,7 +76,6 @@ public sealed partial class TokenStore : IDisposable
         {
             _filePath = string.IsNullOrEmpty(options.TokensFile) ? null : options.TokensFile;
             _fileApplied = _filePending = null;
-            _fileLoaded = false;
             _nextFileCheck = 0;
         }
 
@@ -113,7 +111,7 @@ public sealed partial class TokenStore : IDisposable
                 }
 
                 // Changed since it was applied: applied when this look finds what the previous one did (at start, at once).
-                if (_fileLoaded && version != _filePending)
+                if (_fileApplied is not null && version != _filePending)
                 {
                     _filePending = version;
                     return;
@@ -121,7 +119,7 @@ public sealed partial class TokenStore : IDisposable
 
                 var grants = ReadGrants(_filePath, content);
                 Volatile.Write(ref _fileGrants, grants);
-                (_fileApplied, _filePending, _fileLoaded) = (version, null, true);
+                (_fileApplied, _filePending) = (version, null);
                 var scoped = grants.Count(g => g.Scope != HostScope.AnyHost);
                 LogTokensLoaded(grants.Length, scoped, _filePath);
             }

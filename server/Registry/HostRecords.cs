@@ -22,18 +22,6 @@ internal sealed class HostRecords(TimeSpan retention, int capacity, TimeProvider
     private HostRecord[] _listed = [];
     private bool _changed;
 
-    /// <summary>Hosts in the table now.</summary>
-    public int Count
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _hosts.Count;
-            }
-        }
-    }
-
     /// <summary>The host record a new instance of <paramref name="host"/> counts in, from now until <see cref="Leave"/>.</summary>
     /// <param name="writer">
     /// Who may write for the host (its token's scope; null without tokens). When the table is full, the oldest host
