@@ -18,7 +18,16 @@ public static class CheckAnswer
     /// <summary>Null when every number of <paramref name="host"/> is one a server can send, else what is not.</summary>
     public static string? Implausible(HostStatus host) =>
         TtlError(host.TtlSeconds)
+        ?? SummaryError(host.Summary)
+        ?? (host.OldestReportAgeSeconds is { } oldest && !(oldest >= 0 && oldest <= MaxAgeSeconds)
+            ? $"oldestReportAgeSeconds {Shown(oldest)} is not between 0 and {MaxAgeSeconds}"
+            : null)
         ?? host.Instances.Select(InstanceError).FirstOrDefault(error => error is not null);
+
+    private static string? SummaryError(FarmSummary summary) =>
+        summary.Instances < 0 || summary.Rendering < 0 || summary.Rendering > summary.Instances
+            ? $"summary counts {summary.Rendering} rendering of {summary.Instances} instances"
+            : null;
 
     /// <summary>Null for a TTL a server can have (absent counts as such).</summary>
     public static string? TtlError(double? ttlSeconds) =>

@@ -10,7 +10,7 @@ namespace RenderFarm.Server.Cli;
 
 /// <summary>
 /// <c>RenderFarm.Server check …</c>: a monitoring plugin in the server's own executable,
-/// so every machine that has the server has the check. Asks GET /api/hosts/{host}.
+/// so every machine that has the server has the check. Asks GET /api/hosts/{host} for a page of one.
 /// </summary>
 public static class CheckCommand
 {
@@ -54,55 +54,99 @@ public static class CheckCommand
 
     public static async Task<CheckResult> CheckAsync(CheckArguments args, HttpMessageHandler handler)
     {
-        var url = new Uri(args.Server, "api/hosts/" + Uri.EscapeDataString(args.Host));
+        var hostPath = "api/hosts/" + Uri.EscapeDataString(args.Host);
+        // A page of one: the host's counts and oldest report cover all its instances, so a host of thousands answers in
+        // a few hundred bytes. With --instance, only that one.
+        var url = new Uri(args.Server, hostPath + "?pageSize=1"
+            + (args.Instance is null ? "" : "&instance=" + Uri.EscapeDataString(args.Instance)));
         using var client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("RenderFarm-check", "1"));
-        // One deadline for the headers and the body alike.
+        // One deadline for every request, headers and bodies alike.
         using var deadline = new CancellationTokenSource(args.Timeout);
         try
         {
-            using var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
-            if ((int)response.StatusCode is >= 300 and < 400)
+            var answer = await AskAsync(client, url, deadline.Token);
+            if (answer.Failure is { } failure)
             {
-                return CheckResult.Unknown($"{url} answered HTTP {(int)response.StatusCode}, a redirect to "
-                    + $"'{response.Headers.Location}', which the check does not follow: give --server the address that answers");
+                return failure;
             }
 
-            var body = await ReadCappedAsync(response.Content, deadline.Token);
-            if (body is null)
+            if (answer.Status == HttpStatusCode.OK)
             {
-                return CheckResult.Unknown($"{url} answered with more than {MaxAnswerBytes} bytes: not the RenderFarm status API");
+                return HostOf(answer, args) is { } host
+                    ? CheckEvaluation.Evaluate(args, host, TimeSpan.FromSeconds(host.TtlSeconds))
+                    : answer.NotTheStatusApi();
             }
 
-            return response.StatusCode switch
+            if (answer.Status != HttpStatusCode.NotFound || Deserialize<UnknownHostProblem>(answer.Body) is not { Status: 404 } problem)
             {
-                HttpStatusCode.OK => Deserialize<HostStatus>(body) is { } host && host.Host == args.Host
-                    ? CheckAnswer.Implausible(host) is { } implausible
-                        ? NotTheStatusApi(url, response, implausible)
-                        : CheckEvaluation.Evaluate(args, host, TimeSpan.FromSeconds(host.TtlSeconds))
-                    : NotTheStatusApi(url, response, body),
-                HttpStatusCode.NotFound => Deserialize<UnknownHostProblem>(body) is { Status: 404 } problem
-                    ? CheckAnswer.TtlError(problem.TtlSeconds) is { } implausible
-                        ? NotTheStatusApi(url, response, implausible)
-                        : CheckEvaluation.Evaluate(args, host: null, problem.TtlSeconds is { } ttl ? TimeSpan.FromSeconds(ttl) : null)
-                    : NotTheStatusApi(url, response, body),
-                _ => NotTheStatusApi(url, response, body),
+                return answer.NotTheStatusApi();
+            }
+
+            if (CheckAnswer.TtlError(problem.TtlSeconds) is { } implausibleTtl)
+            {
+                return answer.NotTheStatusApi(implausibleTtl);
+            }
+
+            var ttl = problem.TtlSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
+            if (args.Instance is null)
+            {
+                return CheckEvaluation.Evaluate(args, host: null, ttl);
+            }
+
+            // The instance does not report: which of the host's do, to say so (a few of them, not all of a large host).
+            var othersUrl = new Uri(args.Server, hostPath + "?pageSize=" + CheckEvaluation.MaxNamed);
+            var others = await AskAsync(client, othersUrl, deadline.Token);
+            if (others.Failure is { } othersFailure)
+            {
+                return othersFailure;
+            }
+
+            return others.Status switch
+            {
+                HttpStatusCode.OK => HostOf(others, args) is { } host
+                    ? CheckEvaluation.Evaluate(args, host: null, ttl, host)
+                    : others.NotTheStatusApi(),
+                HttpStatusCode.NotFound => CheckEvaluation.Evaluate(args, host: null, ttl),
+                _ => others.NotTheStatusApi(),
             };
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
             return CheckResult.Unknown($"{url}: no answer within {args.Timeout.TotalSeconds:0.#} s");
         }
+    }
+
+    /// <summary>One request's answer, read whole up to <see cref="MaxAnswerBytes"/>, or what went wrong on the way.</summary>
+    private static async Task<Answer> AskAsync(HttpClient client, Uri url, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            if ((int)response.StatusCode is >= 300 and < 400)
+            {
+                return Answer.Failed(url, $"{url} answered HTTP {(int)response.StatusCode}, a redirect to "
+                    + $"'{response.Headers.Location}', which the check does not follow: give --server the address that answers");
+            }
+
+            return await ReadCappedAsync(response.Content, cancellationToken) is { } body
+                ? new Answer(url, response.StatusCode, body, null)
+                : Answer.Failed(url, $"{url} answered with more than {MaxAnswerBytes} bytes: not the RenderFarm status API");
+        }
         catch (HttpRequestException e)
         {
-            return CheckResult.Unknown($"cannot reach {url}: {Innermost(e).Message}");
+            return Answer.Failed(url, $"cannot reach {url}: {Innermost(e).Message}");
         }
         catch (IOException e)
         {
-            return CheckResult.Unknown($"{url}: the answer broke off: {Innermost(e).Message}");
+            return Answer.Failed(url, $"{url}: the answer broke off: {Innermost(e).Message}");
         }
     }
+
+    /// <summary>The host's status in <paramref name="answer"/>, when it is one a RenderFarm server sends for the host asked about.</summary>
+    private static HostStatus? HostOf(Answer answer, CheckArguments args) =>
+        Deserialize<HostStatus>(answer.Body) is { } host && host.Host == args.Host && CheckAnswer.Implausible(host) is null ? host : null;
 
     /// <summary>The body's bytes, whatever charset the answer claims (JSON is UTF-8); null past <see cref="MaxAnswerBytes"/>.</summary>
     private static async Task<byte[]?> ReadCappedAsync(HttpContent content, CancellationToken cancellationToken)
@@ -137,19 +181,30 @@ public static class CheckCommand
         }
     }
 
-    private static CheckResult NotTheStatusApi(Uri url, HttpResponseMessage response, byte[] body)
-    {
-        var text = Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, 240));
-        var start = string.Concat(text.Take(60).Select(c => char.IsControl(c) ? ' ' : c)).Trim();
-        var shown = start.Length == 0 ? "an empty body" : $"a body starting '{start}'";
-        return CheckResult.Unknown(
-            $"{url} answered HTTP {(int)response.StatusCode} with {shown}: not the RenderFarm status API");
-    }
-
-    private static CheckResult NotTheStatusApi(Uri url, HttpResponseMessage response, string implausible) =>
-        CheckResult.Unknown($"{url} answered HTTP {(int)response.StatusCode}, but {implausible}: not the RenderFarm status API");
-
     private static Exception Innermost(Exception e) => e.InnerException is { } inner ? Innermost(inner) : e;
+
+    /// <summary>What a request brought back: a status and a body, or (as <see cref="Failure"/>) why there is none.</summary>
+    private sealed record Answer(Uri Url, HttpStatusCode Status, byte[] Body, CheckResult? Failure)
+    {
+        public static Answer Failed(Uri url, string message) => new(url, default, [], CheckResult.Unknown(message));
+
+        public CheckResult NotTheStatusApi()
+        {
+            // The first range check that fails says more than the body's first characters.
+            if (Status == HttpStatusCode.OK && Deserialize<HostStatus>(Body) is { } host && CheckAnswer.Implausible(host) is { } implausible)
+            {
+                return NotTheStatusApi(implausible);
+            }
+
+            var text = Encoding.UTF8.GetString(Body, 0, Math.Min(Body.Length, 240));
+            var start = string.Concat(text.Take(60).Select(c => char.IsControl(c) ? ' ' : c)).Trim();
+            var shown = start.Length == 0 ? "an empty body" : $"a body starting '{start}'";
+            return CheckResult.Unknown($"{Url} answered HTTP {(int)Status} with {shown}: not the RenderFarm status API");
+        }
+
+        public CheckResult NotTheStatusApi(string implausible) =>
+            CheckResult.Unknown($"{Url} answered HTTP {(int)Status}, but {implausible}: not the RenderFarm status API");
+    }
 
     /// <summary>The problem details of GET /api/hosts/{host} for a host that does not report.</summary>
     private sealed record UnknownHostProblem(int Status, string Title, double? TtlSeconds);

@@ -12,26 +12,6 @@ public sealed class FarmStatusReader(InstanceRegistry registry, TimeProvider tim
 
     public double TtlSeconds => registry.Ttl.TotalSeconds;
 
-    /// <summary>Every instance that matches, sorted by host, then instance: for a host's few instances.</summary>
-    public IReadOnlyList<InstanceView> List(StatusFilter filter)
-    {
-        var list = new List<InstanceView>();
-        foreach (var entry in registry.Entries)
-        {
-            if (filter.Matches(entry))
-            {
-                list.Add(InstanceView.From(entry, timeProvider));
-            }
-        }
-
-        list.Sort(static (a, b) =>
-        {
-            var byHost = NaturalOrder.Instance.Compare(a.Host, b.Host);
-            return byHost != 0 ? byHost : NaturalOrder.Instance.Compare(a.Instance, b.Instance);
-        });
-        return list;
-    }
-
     /// <summary>
     /// The page of <paramref name="query"/> after <paramref name="pageToken"/> (the first page without one), of at
     /// most <paramref name="pageSize"/> instances. One pass over the registry that keeps only the page (a bounded
@@ -53,18 +33,19 @@ public sealed class FarmStatusReader(InstanceRegistry registry, TimeProvider tim
             pageSize + 1, Comparer<PagePosition>.Create((a, b) => order.Compare(b, a)));
         var counter = new FarmSummary.Counter();
         var remaining = 0;
+        var oldest = long.MaxValue;
         // The records themselves, as the scrape reads them: a filter needs only the key and the render state, and
         // only the page's instances are copied out whole.
         foreach (var record in registry.Records)
         {
-            var host = record.Key.Host;
             var rendering = record.Rendering;
-            if (!query.Filter.Matches(host, rendering))
+            if (!query.Filter.Matches(record.Key, rendering))
             {
                 continue;
             }
 
-            counter.Add(host, rendering);
+            counter.Add(record.Key.Host, rendering);
+            oldest = Math.Min(oldest, record.LastSeenTimestamp);
             var position = order.PositionOf(record);
             if (after is { } end && order.Compare(position, end) <= 0)
             {
@@ -90,7 +71,9 @@ public sealed class FarmStatusReader(InstanceRegistry registry, TimeProvider tim
             views[i] = InstanceView.From(record!.Read(), timeProvider);
         }
 
-        page = new InstancePage(query, views, positions, remaining, counter.ToSummary());
+        // As InstanceView ages an instance: by the monotonic clock.
+        double? oldestAge = oldest == long.MaxValue ? null : Math.Round(timeProvider.GetElapsedTime(oldest).TotalSeconds, 3);
+        page = new InstancePage(query, views, positions, remaining, counter.ToSummary(), oldestAge);
         return null;
     }
 
@@ -107,8 +90,11 @@ public sealed class FarmStatusReader(InstanceRegistry registry, TimeProvider tim
         return new FarmOverview(counter.ToSummary(), TtlSeconds, lost.Count, lost.Count > 0 ? lost[^1].LostAt : null);
     }
 
-    public LostRenderList LostRenders() =>
-        new(registry.LostRenders.Retention.TotalSeconds, [.. registry.LostRenders.Recent().Select(LostRenderStatus.From)]);
+    /// <summary>How long a lost render stays listed (RenderFarm:LostRenderRetention).</summary>
+    public double LostRenderRetentionSeconds => registry.LostRenders.Retention.TotalSeconds;
+
+    /// <summary>The renders lost recently, oldest first.</summary>
+    public IReadOnlyList<LostRenderStatus> LostRenders() => [.. registry.LostRenders.Recent().Select(LostRenderStatus.From)];
 
     public InstanceView? Find(string host, string instance) =>
         registry.Find(host, instance) is { } entry ? InstanceView.From(entry, timeProvider) : null;

@@ -18,8 +18,9 @@ public sealed class InstancePage
     private readonly int _remaining;
 
     internal InstancePage(InstanceQuery query, IReadOnlyList<InstanceView> instances, PagePosition[] positions, int remaining,
-        FarmSummary summary)
+        FarmSummary summary, double? oldestReportAgeSeconds)
     {
+        OldestReportAgeSeconds = oldestReportAgeSeconds;
         _query = query;
         _positions = positions;
         _remaining = remaining;
@@ -32,6 +33,9 @@ public sealed class InstancePage
 
     /// <summary>Counted over every instance that matches the filter, on every page.</summary>
     public FarmSummary Summary { get; }
+
+    /// <summary>Seconds since the oldest last report of every instance that matches, on every page; null when none matches.</summary>
+    public double? OldestReportAgeSeconds { get; }
 
     /// <summary>The size a request asks for, as AIP-158 reads it: 0 for the default, above the maximum for the maximum.</summary>
     /// <returns>Null and the size to use, or what is wrong with it, for a message that names the parameter.</returns>

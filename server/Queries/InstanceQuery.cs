@@ -12,8 +12,8 @@ public readonly record struct InstanceQuery(StatusFilter Filter, InstanceOrder O
     /// </summary>
     internal byte[] Fingerprint()
     {
-        // HostContains is free text: last, so that nothing it holds can pass for another member.
-        var canonical = $"{Filter.Host}\n{Filter.State}\n{Order}\n{Filter.HostContains}";
+        // HostContains is free text: last, so that nothing it holds can pass for another member (names hold no line break).
+        var canonical = $"{Filter.Host}\n{Filter.Instance}\n{Filter.State}\n{Order}\n{Filter.HostContains}";
         return SHA256.HashData(Encoding.UTF8.GetBytes(canonical))[..8];
     }
 }

@@ -4,7 +4,9 @@ namespace RenderFarm.Server.Queries;
 
 /// <summary>The status API's recently lost renders.</summary>
 /// <param name="RetentionSeconds">How long a lost render stays listed (RenderFarm:LostRenderRetention).</param>
-public sealed record LostRenderList(double RetentionSeconds, IReadOnlyList<LostRenderStatus> LostRenders);
+/// <param name="LostRenders">Oldest first: the newest that fit in the reply's budget.</param>
+/// <param name="Omitted">How many older ones were left out to keep the reply within its budget.</param>
+public sealed record LostRenderList(double RetentionSeconds, IReadOnlyList<LostRenderStatus> LostRenders, int Omitted);
 
 /// <summary>One lost render: where, what (job, file, frame), when, and how the server knew.</summary>
 /// <param name="Cause">expired (no report for a TTL while rendering) or replaced (a new Blender took the instance over).</param>

@@ -12,8 +12,11 @@ internal static class PageToken
 {
     private const byte Version = 1;
 
-    // A token holds two names of at most 128 characters and two texts of at most 256: a longer one is not ours.
-    private const int MaxLength = 4096;
+    /// <summary>A token holds two names of at most 128 characters and two texts of at most 256: a longer one is not ours.</summary>
+    public const int MaxLength = 4096;
+
+    /// <summary>As long as a token can be, in characters JSON and a query string write as they are: for sizing a reply's envelope.</summary>
+    public static readonly string Longest = new('A', MaxLength);
 
     public const string NotOurs = "not a page token from this server's previous reply";
 

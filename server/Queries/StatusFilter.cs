@@ -6,7 +6,8 @@ namespace RenderFarm.Server.Queries;
 /// <param name="Host">The host's exact name.</param>
 /// <param name="State">Rendering or idle.</param>
 /// <param name="HostContains">Part of the host's name, in any case: what a person types into the farm page's search box.</param>
-public readonly record struct StatusFilter(string? Host, InstanceState? State, string? HostContains = null)
+/// <param name="Instance">The instance's exact name: with <paramref name="Host"/>, what a per-node check asks about.</param>
+public readonly record struct StatusFilter(string? Host, InstanceState? State, string? HostContains = null, string? Instance = null)
 {
     public static StatusFilter All => default;
 
@@ -17,12 +18,22 @@ public readonly record struct StatusFilter(string? Host, InstanceState? State, s
 
     /// <summary>Reads the query parameters <c>host</c>, <c>state</c> and <c>hostContains</c>; empty means "any".</summary>
     /// <returns>Null and the filter, or the parameter at fault and what is wrong with it.</returns>
-    public static StatusQueryError? TryParse(string? host, string? state, string? hostContains, out StatusFilter filter)
+    public static StatusQueryError? TryParse(string? host, string? state, string? hostContains, out StatusFilter filter) =>
+        TryParse(host, state, hostContains, instance: null, out filter);
+
+    /// <summary>Reads the query parameters <c>host</c>, <c>state</c>, <c>hostContains</c> and <c>instance</c>; empty means "any".</summary>
+    /// <returns>Null and the filter, or the parameter at fault and what is wrong with it.</returns>
+    public static StatusQueryError? TryParse(string? host, string? state, string? hostContains, string? instance, out StatusFilter filter)
     {
         filter = All;
         if (!string.IsNullOrEmpty(host) && IdentityRules.Error("host", host) is { } hostError)
         {
             return new StatusQueryError("host", hostError);
+        }
+
+        if (!string.IsNullOrEmpty(instance) && IdentityRules.Error("instance", instance) is { } instanceError)
+        {
+            return new StatusQueryError("instance", instanceError);
         }
 
         // Any text may be searched for (it then matches nothing), but no host name is longer than this.
@@ -43,16 +54,15 @@ public readonly record struct StatusFilter(string? Host, InstanceState? State, s
         }
 
         filter = new StatusFilter(string.IsNullOrEmpty(host) ? null : host, parsedState,
-            string.IsNullOrEmpty(hostContains) ? null : hostContains);
+            string.IsNullOrEmpty(hostContains) ? null : hostContains, string.IsNullOrEmpty(instance) ? null : instance);
         return null;
     }
 
-    public bool Matches(in InstanceEntry entry) => Matches(entry.Key.Host, entry.Report.Rendering);
-
-    /// <summary>Whether an instance of <paramref name="host"/>, rendering or not, matches: all a filter looks at.</summary>
-    public bool Matches(string host, bool rendering) =>
-        (Host is null || string.Equals(host, Host, StringComparison.Ordinal))
-        && (HostContains is null || host.Contains(HostContains, StringComparison.OrdinalIgnoreCase))
+    /// <summary>Whether the instance <paramref name="key"/>, rendering or not, matches: all a filter looks at.</summary>
+    public bool Matches(InstanceKey key, bool rendering) =>
+        (Host is null || string.Equals(key.Host, Host, StringComparison.Ordinal))
+        && (Instance is null || string.Equals(key.Instance, Instance, StringComparison.Ordinal))
+        && (HostContains is null || key.Host.Contains(HostContains, StringComparison.OrdinalIgnoreCase))
         && (State is null || rendering == (State == InstanceState.Rendering));
 
     // Echoing a value back helps whoever typed it; echoing a megabyte does not.

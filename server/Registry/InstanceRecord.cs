@@ -60,6 +60,12 @@ internal sealed class InstanceRecord
     /// </summary>
     public bool Rendering => _entry.Report.Rendering;
 
+    /// <summary>
+    /// When the last report came (<see cref="TimeProvider.GetTimestamp"/>), read without the lock as
+    /// <see cref="Rendering"/> is: an aligned long is read whole, and a racing report shows or not.
+    /// </summary>
+    public long LastSeenTimestamp => _entry.LastSeenTimestamp;
+
     public InstanceEntry Read()
     {
         lock (_gate)

@@ -26,14 +26,16 @@ public sealed class FarmStatusService(FarmStatusReader reader)
             is { } tokenError ? "page_token: " + tokenError : null);
 
         var messages = page.Instances.Select(ToMessage).ToList();
-        // Each instance is a length-delimited field of the reply: its size, a tag byte and its length's varint.
-        var shown = ReplyBudget.Fit(messages, m => m.CalculateSize() + 1 + CodedOutputStream.ComputeLengthSize(m.CalculateSize()));
         var reply = new ListInstancesReply
         {
             Rendering = (uint)page.Summary.Rendering,
             Idle = (uint)page.Summary.Idle,
-            NextPageToken = page.NextPageToken(shown),
+            NextPageToken = PageToken.Longest,
         };
+        // Each instance is a length-delimited field of the reply: its size, a tag byte and its length's varint.
+        var shown = ReplyBudget.Fit(messages, m => m.CalculateSize() + 1 + CodedOutputStream.ComputeLengthSize(m.CalculateSize()),
+            reply.CalculateSize());
+        reply.NextPageToken = page.NextPageToken(shown);
         reply.Instances.AddRange(messages.Take(shown));
         return Task.FromResult(reply);
     }

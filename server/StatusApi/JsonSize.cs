@@ -27,5 +27,8 @@ public sealed class JsonSize(JsonSerializerOptions options) : IDisposable
         return _buffer.WrittenCount + 1;
     }
 
+    /// <summary>The bytes of <paramref name="value"/> written whole, as a reply's body.</summary>
+    public int Whole<T>(T value) => Of(value) - 1;
+
     public void Dispose() => _writer.Dispose();
 }

@@ -27,17 +27,29 @@ public static class StatusEndpoints
             .WithDescription("Cheap enough to ask every second, whatever the size of the farm.");
         api.MapGet("/hosts/{host}", GetHost)
             .WithName("GetHost")
-            .WithSummary("Every instance of one host")
-            .WithDescription("404 when no instance of the host reported within the TTL.")
+            .WithSummary("The instances of one host, a page at a time, with the host's counts and oldest report")
+            .WithDescription("Sorted by instance. instance asks for one instance of the host. summary and oldestReportAgeSeconds "
+                + "count every instance of the host (or the one asked for), on every page, so pageSize=1 answers \"is it up, "
+                + "does it render, how old is its oldest report\" in a few hundred bytes, whatever the host's size. Paged and "
+                + "bounded to 1 MiB as /api/instances is; next is the next page's address. 404 when no instance of the host "
+                + "(or no such instance) reported within the TTL.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/lost-renders", ListLostRenders)
             .WithName("ListLostRenders")
             .WithSummary("Renders lost recently: Blenders gone mid-render without signing off")
             .WithDescription("Oldest first, kept for RenderFarm:LostRenderRetention. A clean exit, even mid-render, and an idle instance "
-                + "that stops reporting are not lost renders.");
+                + "that stops reporting are not lost renders. At most 1 MiB: the newest that fit, and in omitted how many older "
+                + "ones were left out.");
     }
 
-    internal static Ok<LostRenderList> ListLostRenders(FarmStatusReader reader) => TypedResults.Ok(reader.LostRenders());
+    internal static Ok<LostRenderList> ListLostRenders(FarmStatusReader reader, IOptions<JsonOptions> json)
+    {
+        var lost = reader.LostRenders();
+        using var sizer = new JsonSize(json.Value.SerializerOptions);
+        var envelope = sizer.Whole(new LostRenderList(reader.LostRenderRetentionSeconds, [], lost.Count));
+        var shown = ReplyBudget.FitLast(lost, sizer.Of, envelope);
+        return TypedResults.Ok(new LostRenderList(reader.LostRenderRetentionSeconds, [.. lost.Skip(lost.Count - shown)], lost.Count - shown));
+    }
 
     internal static Ok<FarmOverview> GetSummary(FarmStatusReader reader) => TypedResults.Ok(reader.Overview());
 
@@ -73,10 +85,12 @@ public static class StatusEndpoints
         }
 
         using var sizer = new JsonSize(json.Value.SerializerOptions);
-        var shown = ReplyBudget.Fit(page.Instances, sizer.Of);
+        var envelope = sizer.Whole(new InstanceList(page.Summary, reader.TtlSeconds, [], PageToken.Longest,
+            NextAddress(request, query, size, PageToken.Longest, withHost: true)));
+        var shown = ReplyBudget.Fit(page.Instances, sizer.Of, envelope);
         var next = page.NextPageToken(shown);
         return TypedResults.Ok(new InstanceList(page.Summary, reader.TtlSeconds, [.. page.Instances.Take(shown)],
-            next.Length == 0 ? null : next, next.Length == 0 ? null : NextAddress(request, query, size, next)));
+            next.Length == 0 ? null : next, next.Length == 0 ? null : NextAddress(request, query, size, next, withHost: true)));
     }
 
     /// <summary>Reads <paramref name="pageSize"/> as AIP-158 does; absent is the default.</summary>
@@ -95,7 +109,8 @@ public static class StatusEndpoints
     }
 
     /// <summary>The next page's address: this one's, with its filters and order spelled as the server reads them, and the token.</summary>
-    private static string NextAddress(HttpRequest request, InstanceQuery query, int pageSize, string pageToken)
+    /// <param name="withHost">Whether the host goes in the query string: not where the path names it.</param>
+    private static string NextAddress(HttpRequest request, InstanceQuery query, int pageSize, string pageToken, bool withHost)
     {
         var parameters = new List<KeyValuePair<string, string?>>();
         void Add(string name, string? value)
@@ -106,7 +121,8 @@ public static class StatusEndpoints
             }
         }
 
-        Add("host", query.Filter.Host);
+        Add("host", withHost ? query.Filter.Host : null);
+        Add("instance", query.Filter.Instance);
         Add("state", query.Filter.State is { } state ? (state == InstanceState.Rendering ? "rendering" : "idle") : null);
         Add("hostContains", query.Filter.HostContains);
         Add("orderBy", query.Order == InstanceOrder.Default ? null : query.Order.ToString());
@@ -116,24 +132,54 @@ public static class StatusEndpoints
     }
 
     internal static Results<Ok<HostStatus>, ValidationProblem, ProblemHttpResult> GetHost(
-        [Description("The host's name, as its instances report it.")] string host, FarmStatusReader reader)
+        [Description("The host's name, as its instances report it.")] string host,
+        [Description("Only this instance of the host (exact name).")] string? instance,
+        [Description("The most instances to return: 0 or absent for the default (1000), above 1000 for 1000.")] string? pageSize,
+        [Description("nextPageToken of the previous page, with the same instance; absent for the first page.")] string? pageToken,
+        FarmStatusReader reader, IOptions<JsonOptions> json, HttpRequest request)
     {
-        if (StatusFilter.TryParse(host, state: null, out var filter) is { } error)
+        if (StatusFilter.TryParse(host, state: null, hostContains: null, instance, out var filter) is { } error)
         {
             return Invalid(error);
         }
 
-        var instances = reader.List(filter);
-        if (instances.Count == 0)
+        if (ParseSize(pageSize, out var size) is { } sizeError)
+        {
+            return Invalid(new StatusQueryError("pageSize", "pageSize: " + sizeError));
+        }
+
+        var query = new InstanceQuery(filter, InstanceOrder.Default);
+        if (reader.TryPage(query, size, pageToken, out var page) is { } tokenError)
+        {
+            return Invalid(new StatusQueryError("pageToken", "pageToken: " + tokenError));
+        }
+
+        if (page.Summary.Instances == 0)
         {
             return TypedResults.Problem(
-                title: "Unknown host",
-                detail: $"host: no instance of '{host}' reported within the instance TTL ({reader.Ttl})",
+                title: filter.Instance is null ? "Unknown host" : "Unknown instance",
+                detail: filter.Instance is null
+                    ? $"host: no instance of '{host}' reported within the instance TTL ({reader.Ttl})"
+                    : $"instance: '{host}/{filter.Instance}' did not report within the instance TTL ({reader.Ttl})",
                 statusCode: StatusCodes.Status404NotFound,
                 extensions: new Dictionary<string, object?> { ["ttlSeconds"] = reader.TtlSeconds });
         }
 
-        return TypedResults.Ok(new HostStatus(host, FarmSummary.Of(instances), reader.TtlSeconds, instances));
+        using var sizer = new JsonSize(json.Value.SerializerOptions);
+        var envelope = sizer.Whole(new HostStatus(host, page.Summary, reader.TtlSeconds, [])
+        {
+            OldestReportAgeSeconds = page.OldestReportAgeSeconds,
+            NextPageToken = PageToken.Longest,
+            Next = NextAddress(request, query, size, PageToken.Longest, withHost: false),
+        });
+        var shown = ReplyBudget.Fit(page.Instances, sizer.Of, envelope);
+        var next = page.NextPageToken(shown);
+        return TypedResults.Ok(new HostStatus(host, page.Summary, reader.TtlSeconds, [.. page.Instances.Take(shown)])
+        {
+            OldestReportAgeSeconds = page.OldestReportAgeSeconds,
+            NextPageToken = next.Length == 0 ? null : next,
+            Next = next.Length == 0 ? null : NextAddress(request, query, size, next, withHost: false),
+        });
     }
 
     private static ValidationProblem Invalid(StatusQueryError error) =>

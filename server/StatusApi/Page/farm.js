@@ -251,11 +251,14 @@
     const changed = `${overview.lostRenders} ${overview.lastLostAt}`;
     if (changed === view.lostDrawn) return;
     let lost = [];
+    let omitted = 0;
     if (overview.lostRenders > 0) {
       try {
         const response = await fetch('api/lost-renders', { cache: 'no-store', headers: { Accept: 'application/json' } });
         if (!response.ok) return; // tried again next poll; the instances table stays as it is
-        lost = (await response.json()).lostRenders.slice().reverse();
+        const list = await response.json();
+        lost = list.lostRenders.slice().reverse();
+        omitted = list.omitted || 0; // absent from an older server's answer
       } catch {
         return;
       }
@@ -272,6 +275,8 @@
       return tr;
     });
     $('lost-rows').replaceChildren(...rows);
+    $('lost-omitted').textContent = omitted > 0 ? `${omitted} older not shown.` : '';
+    $('lost-omitted').hidden = omitted === 0;
     $('lost').hidden = rows.length === 0;
   }
 

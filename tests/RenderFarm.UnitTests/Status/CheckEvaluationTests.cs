@@ -92,6 +92,36 @@ public class CheckEvaluationTests
     }
 
     [Fact]
+    public void Missing_instance_of_a_large_host_names_ten_and_counts_the_rest()
+    {
+        var page = Enumerable.Range(0, CheckEvaluation.MaxNamed).Select(i => Instance(i.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToArray();
+        var others = Host(page) with { Summary = new FarmSummary(5000, 0, 5000, 1) };
+
+        var result = CheckEvaluation.Evaluate(Args() with { Instance = "x" }, host: null, Ttl, others);
+
+        Assert.Equal(CheckStatus.Critical, result.Status);
+        Assert.EndsWith("has instance(s) 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 and 4990 more", result.Message);
+    }
+
+    [Fact]
+    public void A_page_of_one_is_judged_by_the_host_counts_and_oldest_report()
+    {
+        // The server's answer to pageSize=1 for a host of 300: one instance shown, the whole host counted.
+        var page = Host(Instance("0", rendering: false, age: 1)) with
+        {
+            Summary = new FarmSummary(300, 7, 293, 1) { HostsRendering = 1 },
+            OldestReportAgeSeconds = 8,
+        };
+
+        var rendering = CheckEvaluation.Evaluate(Args() with { Expect = CheckExpectation.Rendering, MaxAge = TimeSpan.FromSeconds(5) }, page, Ttl);
+
+        Assert.Equal(CheckStatus.Warning, rendering.Status);
+        Assert.Equal("RENDERFARM WARNING - node17: last report 8 s ago (more than 5 s); 300 instances (7 rendering, 293 idle), "
+            + "oldest report 8 s ago | age=8s;5;;0 instances=300;;;0 rendering=7;;;0", rendering.Line);
+        Assert.Equal(CheckStatus.Critical, CheckEvaluation.Evaluate(Args() with { Expect = CheckExpectation.Idle }, page, Ttl).Status);
+    }
+
+    [Fact]
     public void Pipe_in_a_message_cannot_start_performance_data()
     {
         var result = new CheckResult(CheckStatus.Unknown, "a | b\nc", "x=1");

@@ -13,7 +13,7 @@ public class FarmStatusReaderTests
         registry.Apply(Reports.Valid("node10", "0"));
         var reader = new FarmStatusReader(registry, time);
 
-        var list = reader.List(StatusFilter.All);
+        var list = List(reader, StatusFilter.All);
 
         Assert.Equal(["node02/0", "node10/0", "node10/1"], list.Select(i => $"{i.Host}/{i.Instance}"));
     }
@@ -27,11 +27,11 @@ public class FarmStatusReaderTests
         registry.Apply(Reports.Valid("node10", "0", rendering: true));
         var reader = new FarmStatusReader(registry, time);
 
-        Assert.Equal(2, reader.List(new StatusFilter("node1", null)).Count);
+        Assert.Equal(2, List(reader, new StatusFilter("node1", null)).Count);
         Assert.Equal(["node1/0", "node10/0"],
-            reader.List(new StatusFilter(null, InstanceState.Rendering)).Select(i => $"{i.Host}/{i.Instance}"));
-        Assert.Equal("1", Assert.Single(reader.List(new StatusFilter("node1", InstanceState.Idle))).Instance);
-        Assert.Empty(reader.List(new StatusFilter("node2", null)));
+            List(reader, new StatusFilter(null, InstanceState.Rendering)).Select(i => $"{i.Host}/{i.Instance}"));
+        Assert.Equal("1", Assert.Single(List(reader, new StatusFilter("node1", InstanceState.Idle))).Instance);
+        Assert.Empty(List(reader, new StatusFilter("node2", null)));
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public class FarmStatusReaderTests
         registry.RemoveExpired();
 
         Assert.Null(reader.Find("node01", "0"));
-        Assert.Empty(reader.List(StatusFilter.All));
+        Assert.Empty(List(reader, StatusFilter.All));
     }
 
     [Fact]
@@ -64,7 +64,7 @@ public class FarmStatusReaderTests
         registry.Apply(Reports.Valid("node02", "0"));
         var reader = new FarmStatusReader(registry, time);
 
-        var summary = FarmSummary.Of(reader.List(StatusFilter.All));
+        var summary = FarmSummary.Of(List(reader, StatusFilter.All));
 
         Assert.Equal(new FarmSummary(Instances: 3, Rendering: 1, Idle: 2, Hosts: 2) { HostsRendering = 1 }, summary);
         Assert.Equal(1, summary.HostsIdle);
@@ -106,8 +106,53 @@ public class FarmStatusReaderTests
             registry.Apply(Reports.Valid(host, instance));
         }
 
-        var list = new FarmStatusReader(registry, time).List(StatusFilter.All);
+        var list = List(new FarmStatusReader(registry, time), StatusFilter.All);
 
         Assert.Equal(["node1/0", "node2/9", "node2/10", "node10/0"], list.Select(i => $"{i.Host}/{i.Instance}"));
     }
+
+    [Fact]
+    public void Instance_filter_selects_one_instance_of_a_host()
+    {
+        var (registry, time) = Reports.NewRegistry();
+        registry.Apply(Reports.Valid("node1", "0"));
+        registry.Apply(Reports.Valid("node1", "1", rendering: true));
+        registry.Apply(Reports.Valid("node2", "1"));
+        var reader = new FarmStatusReader(registry, time);
+
+        var page = Page(reader, new StatusFilter("node1", null, Instance: "1"), 10);
+
+        Assert.Equal("node1/1", Assert.Single(page.Instances.Select(i => $"{i.Host}/{i.Instance}")));
+        Assert.Equal(new FarmSummary(Instances: 1, Rendering: 1, Idle: 0, Hosts: 1) { HostsRendering = 1 }, page.Summary);
+    }
+
+    [Fact]
+    public void A_page_of_one_counts_every_match_and_ages_the_oldest_report()
+    {
+        var (registry, time) = Reports.NewRegistry();
+        registry.Apply(Reports.Valid("node1", "0"));
+        time.Advance(TimeSpan.FromSeconds(4));
+        registry.Apply(Reports.Valid("node1", "1", rendering: true));
+        registry.Apply(Reports.Valid("node1", "2"));
+        registry.Apply(Reports.Valid("node2", "0"));
+        time.Advance(TimeSpan.FromSeconds(1.5));
+        var reader = new FarmStatusReader(registry, time);
+
+        var page = Page(reader, new StatusFilter("node1", null), 1);
+
+        Assert.Equal("0", Assert.Single(page.Instances).Instance);
+        Assert.Equal(new FarmSummary(Instances: 3, Rendering: 1, Idle: 2, Hosts: 1) { HostsRendering = 1 }, page.Summary);
+        Assert.Equal(5.5, page.OldestReportAgeSeconds);
+        Assert.Null(Page(reader, new StatusFilter("node3", null), 1).OldestReportAgeSeconds);
+    }
+
+    private static InstancePage Page(FarmStatusReader reader, StatusFilter filter, int size)
+    {
+        Assert.Null(reader.TryPage(new InstanceQuery(filter, InstanceOrder.Default), size, null, out var page));
+        return page;
+    }
+
+    /// <summary>Every instance that matches, in the default order: one page holds the few of a test.</summary>
+    private static IReadOnlyList<InstanceView> List(FarmStatusReader reader, StatusFilter filter) =>
+        Page(reader, filter, InstancePage.MaxSize).Instances;
 }

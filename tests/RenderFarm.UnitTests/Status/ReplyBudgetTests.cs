@@ -23,6 +23,35 @@ public class ReplyBudgetTests
     }
 
     [Theory]
+    [InlineData(new[] { 600_000, 448_476 }, 100, 2)]
+    [InlineData(new[] { 600_000, 448_477 }, 100, 1)]
+    [InlineData(new[] { 10 }, 2_000_000, 1)]
+    public void The_envelope_counts_against_the_budget(int[] sizes, int envelope, int fitted)
+    {
+        Assert.Equal(fitted, ReplyBudget.Fit(sizes, size => size, envelope));
+    }
+
+    [Theory]
+    [InlineData(new[] { 1, 600_000, 448_476 }, 100, 2)]
+    [InlineData(new[] { 1, 2, 3 }, 0, 3)]
+    [InlineData(new[] { 1, 2_000_000 }, 0, 0)]
+    [InlineData(new int[0], 0, 0)]
+    public void A_newest_first_list_keeps_the_last_ones_that_fit(int[] sizes, int envelope, int fitted)
+    {
+        Assert.Equal(fitted, ReplyBudget.FitLast(sizes, size => size, envelope));
+    }
+
+    private static readonly int[] Pair = [1, 2];
+
+    [Fact]
+    public void The_whole_size_is_the_body_without_a_separator()
+    {
+        using var size = new JsonSize(Relaxed);
+
+        Assert.Equal(JsonSerializer.SerializeToUtf8Bytes(Pair, Relaxed).Length, size.Whole(Pair));
+    }
+
+    [Theory]
     [InlineData(true)]
     [InlineData(false)]
     public void Json_size_is_what_the_serializer_writes_with_the_api_encoder(bool relaxed)

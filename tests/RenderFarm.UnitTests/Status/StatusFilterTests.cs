@@ -53,7 +53,7 @@ public class StatusFilterTests
 
         Assert.Null(StatusFilter.TryParse(null, null, part, out var filter));
 
-        Assert.Equal(matched is not null, filter.Matches(entry));
+        Assert.Equal(matched is not null, filter.Matches(entry.Key, entry.Report.Rendering));
     }
 
     [Fact]
@@ -63,5 +63,31 @@ public class StatusFilterTests
 
         Assert.Equal("hostContains", error?.Parameter);
         Assert.Equal("hostContains: must be at most 128 characters, was 129", error?.Message);
+    }
+
+    [Theory]
+    [InlineData("0", true)]
+    [InlineData("1", false)]
+    [InlineData("00", false)]
+    public void Instance_matches_by_exact_name(string instance, bool matched)
+    {
+        var (registry, _) = Reports.NewRegistry();
+        registry.Apply(Reports.Valid("node1"));
+        var entry = registry.Find("node1", "0")!.Value;
+
+        Assert.Null(StatusFilter.TryParse("node1", null, null, instance, out var filter));
+
+        Assert.Equal(matched, filter.Matches(entry.Key, entry.Report.Rendering));
+    }
+
+    [Theory]
+    [InlineData("a b")]
+    [InlineData("x\u0000")]
+    public void Bad_instance_names_the_parameter(string instance)
+    {
+        var error = StatusFilter.TryParse("node1", null, null, System.Text.RegularExpressions.Regex.Unescape(instance), out _);
+
+        Assert.Equal("instance", error?.Parameter);
+        Assert.StartsWith("instance:", error?.Message);
     }
 }
