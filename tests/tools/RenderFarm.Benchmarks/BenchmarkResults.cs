@@ -139,7 +139,7 @@ public sealed record BenchmarkResults(
             m.AppendLine($"> {note.Trim()}").AppendLine();
         }
 
-        m.AppendLine("Written by `dotnet run --project tests/RenderFarm.Benchmarks -c Release`, which runs every measure below")
+        m.AppendLine("Written by `dotnet run --project tests/tools/RenderFarm.Benchmarks -c Release`, which runs every measure below")
             .AppendLine("in one go, the generator on the same machine as the servers. Each comparison is made side by side")
             .AppendLine("in the same run and given as a ratio, which moves less from machine to machine than the times do.")
             .AppendLine();
