@@ -203,7 +203,7 @@ run_suite() { # project
         suite_failed="$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")"
         suite_errors="$(sed -n 's/.* error="\([0-9]*\)".*/\1/p' <<<"$counters")"
         suite_failed=$(( ${suite_failed:-0} + ${suite_errors:-0} ))
-        [ "$suite_failed" -gt 0 ] && grep -vE '^\s*$' "$results/$name.log" | grep -v '\[server\]' | tail -n 80
+        [ "$suite_failed" -gt 0 ] && grep -vE '^\s*$' "$results/$name.log" | grep -v '^\s*\[server ' | tail -n 80
         record "$name" "${suite_passed:-0}" "$suite_failed" "$tier" "$seconds"
     else
         tail -n 80 "$results/$name.log"

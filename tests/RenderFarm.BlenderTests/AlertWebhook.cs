@@ -1,36 +1,28 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
+using System.Text;
 using System.Text.Json.Nodes;
 
 namespace RenderFarm.BlenderTests;
 
 /// <summary>
-/// Alertmanager's webhook receiver on a loopback port: keeps every alert of every notification it is sent.
+/// Alertmanager's webhook receiver on an ephemeral loopback port: keeps every alert of every notification it is sent.
+/// Plain HTTP/1.1 on a socket the kernel gave a port, as Alertmanager posts it (Content-Length bodies, kept-alive
+/// connections).
 /// </summary>
 public sealed class AlertWebhook : IDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly ConcurrentQueue<JsonObject> _alerts = new();
+    private readonly CancellationTokenSource _stop = new();
     private readonly Task _serving;
 
     public AlertWebhook()
     {
-        for (var attempt = 1; ; attempt++)
-        {
-            Port = MonitoringProcess.FreePort();
-            _listener.Prefixes.Clear();
-            _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-            try
-            {
-                _listener.Start();
-                break;
-            }
-            catch (HttpListenerException) when (attempt < 3)
-            {
-                // Taken meanwhile: another port.
-            }
-        }
-
+        _listener.Start();
+        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
         _serving = ServeAsync();
     }
 
@@ -68,8 +60,8 @@ public sealed class AlertWebhook : IDisposable
 
     public void Dispose()
     {
+        _stop.Cancel();
         _listener.Stop();
-        _listener.Close();
         try
         {
             _serving.Wait(TimeSpan.FromSeconds(5));
@@ -78,33 +70,97 @@ public sealed class AlertWebhook : IDisposable
         {
             // Stopped.
         }
+
+        _stop.Dispose();
     }
 
     private async Task ServeAsync()
     {
-        while (_listener.IsListening)
+        var connections = new List<Task>();
+        while (!_stop.IsCancellationRequested)
         {
-            HttpListenerContext context;
+            TcpClient client;
             try
             {
-                context = await _listener.GetContextAsync();
+                client = await _listener.AcceptTcpClientAsync(_stop.Token);
             }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
             {
-                return;
+                break;
             }
 
-            using (var reader = new StreamReader(context.Request.InputStream))
+            connections.Add(ServeConnectionAsync(client));
+        }
+
+        await Task.WhenAll(connections);
+    }
+
+    /// <summary>Requests one after another on one connection, until Alertmanager closes it or the receiver stops.</summary>
+    private async Task ServeConnectionAsync(TcpClient client)
+    {
+        using var connection = client;
+        try
+        {
+            var stream = connection.GetStream();
+            var pending = new List<byte>();
+            var buffer = new byte[64 * 1024];
+            while (true)
             {
-                var body = JsonNode.Parse(await reader.ReadToEndAsync())!.AsObject();
-                foreach (var alert in body["alerts"]!.AsArray())
+                // The head ends at an empty line; the body is Content-Length bytes after it.
+                int headEnd;
+                while ((headEnd = IndexOfEmptyLine(pending)) < 0)
+                {
+                    var n = await stream.ReadAsync(buffer, _stop.Token);
+                    if (n == 0)
+                    {
+                        return;
+                    }
+
+                    pending.AddRange(buffer.AsSpan(0, n));
+                }
+
+                var head = Encoding.ASCII.GetString([.. pending.Take(headEnd)]);
+                var length = head.Split("\r\n")
+                    .Where(h => h.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase))
+                    .Select(h => int.Parse(h.AsSpan(15).Trim(), CultureInfo.InvariantCulture))
+                    .FirstOrDefault();
+                pending.RemoveRange(0, headEnd + 4);
+                while (pending.Count < length)
+                {
+                    var n = await stream.ReadAsync(buffer, _stop.Token);
+                    if (n == 0)
+                    {
+                        return;
+                    }
+
+                    pending.AddRange(buffer.AsSpan(0, n));
+                }
+
+                foreach (var alert in JsonNode.Parse(Encoding.UTF8.GetString([.. pending.Take(length)]))!["alerts"]!.AsArray())
                 {
                     _alerts.Enqueue(alert!.AsObject());
                 }
-            }
 
-            context.Response.StatusCode = 200;
-            context.Response.Close();
+                pending.RemoveRange(0, length);
+                await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"u8.ToArray(), _stop.Token);
+            }
         }
+        catch (Exception e) when (e is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
+        {
+            // Closed by Alertmanager, or the receiver stopped.
+        }
+    }
+
+    private static int IndexOfEmptyLine(List<byte> bytes)
+    {
+        for (var i = 0; i + 3 < bytes.Count; i++)
+        {
+            if (bytes[i] == '\r' && bytes[i + 1] == '\n' && bytes[i + 2] == '\r' && bytes[i + 3] == '\n')
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 }

@@ -22,8 +22,8 @@ public class FarmRestartTests(ITestOutputHelper output)
     [Fact]
     public async Task Every_live_instance_is_back_within_one_heartbeat_and_no_counter_goes_backwards_with_the_machines_blender_only_as_the_server_is_under_test()
     {
-        var (grpcPort, httpPort) = await ServerProcess.FreePortsAsync();
-        var server = await ServerProcess.StartOnAsync(grpcPort, httpPort, output);
+        var server = await ServerProcess.StartAsync(output: output);
+        var (grpcPort, httpPort) = (server.GrpcPort, server.HttpPort);
         using var stop = new CancellationTokenSource();
         var farm = FarmLoad.CreateFarm(SimulatedInstances, "restart-farm");
         await using var target = new ReporterTarget(ServerAddress.Parse($"grpc://127.0.0.1:{grpcPort}"), connections: 2);
@@ -45,7 +45,7 @@ public class FarmRestartTests(ITestOutputHelper output)
 
             server.Kill();
             await server.DisposeAsync();
-            await Task.Delay(TimeSpan.FromSeconds(1));
+            await Task.Delay(TimeSpan.FromSeconds(1)); // the outage: a second without a server
             server = await ServerProcess.StartOnAsync(grpcPort, httpPort, output);
             var up = Stopwatch.StartNew();
             using (var scraper = new Scraper(server))

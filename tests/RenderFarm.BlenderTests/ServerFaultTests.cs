@@ -12,6 +12,9 @@ public class ServerFaultTests(ITestOutputHelper output)
     private const int Frames = 6;
     private const int Samples = 96;
     private static readonly TimeSpan BlenderDeadline = TimeSpan.FromSeconds(120);
+    /// <summary>How long the server stays down: the scenario, long enough for the add-on to back off a few steps.</summary>
+    private static readonly TimeSpan Outage = TimeSpan.FromSeconds(1.5);
+
     private static readonly SemaphoreSlim BaselineLock = new(1, 1);
     private static readonly Dictionary<BlenderVersion, double> BaselineSeconds = [];
 
@@ -21,14 +24,16 @@ public class ServerFaultTests(ITestOutputHelper output)
         string version, string transport)
     {
         var blenderVersion = BlenderVersion.Named(version);
-        var (grpcPort, httpPort) = await ServerProcess.FreePortsAsync();
+        using var ports = new ReservedPorts();
+        var (grpcPort, httpPort) = (ports.Grpc, ports.Http);
         var host = Transport.UniqueHost("late-server");
         await using var blender = await BlenderRun.RenderAsync(blenderVersion, Transport.ServerSetting(grpcPort, httpPort, transport),
             host, output, Frames, Samples, Transport.Environment(transport));
         // The first attempt fails at render_init (Blender's clock, which is this machine's).
         var outageStart = await blender.EventTimeAsync("render_init", BlenderDeadline);
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        await Task.Delay(Outage);
 
+        ports.Release();
         await using var server = await ServerProcess.StartOnAsync(grpcPort, httpPort, output);
         using var scraper = new Scraper(server);
         await AssertReportsWithinOneBackoffStepAsync(scraper, host, outageStart, "first report");
@@ -60,7 +65,7 @@ public class ServerFaultTests(ITestOutputHelper output)
         }
 
         var outageStart = UnixSeconds();
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        await Task.Delay(Outage);
         await using var restarted = await ServerProcess.StartOnAsync(grpcPort, httpPort, output);
         using var scraper = new Scraper(restarted);
         await AssertReportsWithinOneBackoffStepAsync(scraper, host, outageStart, "report after restart");

@@ -59,8 +59,8 @@ public partial class DockerTests(ITestOutputHelper output)
                 File.SetUnixFileMode(scratch.FullName, (UnixFileMode)0b111_101_101);
             }
 
-            await using var server = StartReadOnly(app, tmp, runtime);
-            var (grpcPort, httpPort) = await server.Listening;
+            await using var server = await StartReadOnly(app, tmp, runtime);
+            var (grpcPort, httpPort) = (server.GrpcPort, server.HttpPort);
 
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}") };
             Assert.Equal("Healthy", await http.GetStringAsync("/readyz"));
@@ -135,7 +135,7 @@ public partial class DockerTests(ITestOutputHelper output)
     /// The runtime stage's entry point in a private mount namespace whose root is read-only,
     /// as the image's user, with only the image's environment: what readOnlyRootFilesystem gives.
     /// </summary>
-    private ListeningProcess StartReadOnly(string app, string tmp, DockerStage runtime)
+    private Task<ServerProcess> StartReadOnly(string app, string tmp, DockerStage runtime)
     {
         var environment = string.Join(' ', runtime.Environment.Select(e => $"{e.Key}='{e.Value}'"));
         var script = string.Join('\n',
@@ -154,6 +154,6 @@ public partial class DockerTests(ITestOutputHelper output)
             start.ArgumentList.Add(argument);
         }
 
-        return ListeningProcess.Start(start, "image on a read-only root", output);
+        return ServerProcess.StartAsync(start, "image on a read-only root", output);
     }
 }

@@ -30,8 +30,8 @@ public partial class SystemdTests(SystemdTests.SingleFilePublish published, ITes
     [Fact]
     public async Task Published_server_runs_from_root_without_dotnet_and_its_check_answers()
     {
-        await using var server = StartPublished(published.Executable, output);
-        var (grpcPort, httpPort) = await server.Listening;
+        await using var server = await StartPublished(published.Executable, output);
+        var (grpcPort, httpPort) = (server.GrpcPort, server.HttpPort);
         Assert.NotEqual(0, grpcPort);
         // Started from /, it must not watch the file system for configuration changes.
         Assert.Equal(0, InotifyWatches.Of(server.ProcessId));
@@ -104,24 +104,13 @@ public partial class SystemdTests(SystemdTests.SingleFilePublish published, ITes
             start.ArgumentList.Add(argument);
         }
 
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout + await stderr);
+        return await ChildProcess.RunAsync(start, TimeSpan.FromSeconds(30));
     }
 
     /// <summary>Started from / as systemd does, with no .NET to find: no DOTNET_ROOT, no dotnet on PATH.</summary>
     private static ProcessStartInfo HostWithoutDotnet(string executable)
     {
-        var start = new ProcessStartInfo(executable)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = "/",
-        };
+        var start = new ProcessStartInfo(executable) { WorkingDirectory = "/" };
         start.Environment.Remove("DOTNET_ROOT");
         start.Environment["PATH"] = "/nonexistent";
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
@@ -154,11 +143,11 @@ public partial class SystemdTests(SystemdTests.SingleFilePublish published, ITes
     }
 
     /// <summary>The published executable on ephemeral ports, started as a service would be.</summary>
-    private static ListeningProcess StartPublished(string executable, ITestOutputHelper output)
+    private static Task<ServerProcess> StartPublished(string executable, ITestOutputHelper output)
     {
         var start = HostWithoutDotnet(executable);
         start.ArgumentList.Add("--RenderFarm:GrpcPort=0");
         start.ArgumentList.Add("--RenderFarm:HttpPort=0");
-        return ListeningProcess.Start(start, "single-file", output);
+        return ServerProcess.StartAsync(start, "single-file", output);
     }
 }

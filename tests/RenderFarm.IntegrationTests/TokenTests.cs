@@ -85,6 +85,7 @@ public sealed class TokenTests(ITestOutputHelper output) : IDisposable
         var token = "old-token";
         var failures = new List<string>();
         ulong sequence = 0;
+        var rounds = 0;
         using var stop = new CancellationTokenSource();
         var reporters = Task.Run(async () =>
         {
@@ -106,18 +107,31 @@ public sealed class TokenTests(ITestOutputHelper output) : IDisposable
                     }
                 }
 
+                Interlocked.Increment(ref rounds);
                 await Task.Delay(20);
             }
         });
+
+        // Two whole rounds of the five reporters after now: each has reported at least once with the token set before.
+        async Task TwoMoreRoundsAsync()
+        {
+            var from = Volatile.Read(ref rounds);
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+            while (Volatile.Read(ref rounds) < from + 2)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the reporters stopped reporting");
+                await Task.Delay(10);
+            }
+        }
 
         // Rotation the way a Secret is updated: first both tokens, reporters move over, then only the new one.
         await ReplaceAsync(tokensFile, "old-token\nnew-token");
         await WaitUntilAcceptedAsync(farm, "new-token", expected: true);
         Volatile.Write(ref token, "new-token");
-        await Task.Delay(200);
+        await TwoMoreRoundsAsync();
         await ReplaceAsync(tokensFile, "new-token");
         await WaitUntilAcceptedAsync(farm, "old-token", expected: false);
-        await Task.Delay(200);
+        await TwoMoreRoundsAsync();
 
         await stop.CancelAsync();
         await reporters;

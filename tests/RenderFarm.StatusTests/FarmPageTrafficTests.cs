@@ -135,11 +135,11 @@ public sealed class FarmPageTrafficTests(FarmPageTrafficTests.BusyFarm fixture, 
     /// <summary>A server holding a farm of 10k at work (half of it rendering), and a browser to look at it.</summary>
     public sealed class BusyFarm : IAsyncLifetime
     {
-        private IPlaywright? _playwright;
+        private Chromium? _chromium;
 
         public Farm Farm { get; private set; } = null!;
 
-        public IBrowser Browser { get; private set; } = null!;
+        public IBrowser Browser => _chromium!.Browser;
 
         public SimulatedInstance[] Instances { get; } = FarmLoad.CreateFarm(FarmPageTrafficTests.Instances, "node", instancesPerHost: 4);
 
@@ -156,18 +156,16 @@ public sealed class FarmPageTrafficTests(FarmPageTrafficTests.BusyFarm fixture, 
             }
 
             Farm = await LargeFarm.StartAsync(Instances);
-            _playwright = await Playwright.CreateAsync();
-            Browser = await PageFixture.LaunchChromiumAsync(_playwright);
+            _chromium = await Chromium.LaunchAsync();
         }
 
         public async Task DisposeAsync()
         {
-            if (Browser is not null)
+            if (_chromium is not null)
             {
-                await Browser.DisposeAsync();
+                await _chromium.DisposeAsync();
             }
 
-            _playwright?.Dispose();
             if (Farm is not null)
             {
                 await Farm.DisposeAsync();

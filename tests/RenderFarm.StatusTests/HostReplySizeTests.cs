@@ -126,31 +126,17 @@ public sealed class HostReplySizeTests(HostReplySizeTests.CrowdedHost fixture, I
     /// <summary>Host <see cref="Host"/> with 20,000 instances, half rendering; host <see cref="LostHost"/> with 1,000 renders lost by a restart.</summary>
     public sealed class CrowdedHost : IAsyncLifetime
     {
-        private IPlaywright? _playwright;
+        private Chromium? _chromium;
 
         public Farm Farm { get; private set; } = null!;
 
-        public IBrowser Browser { get; private set; } = null!;
+        public IBrowser Browser => _chromium!.Browser;
 
         public async Task InitializeAsync()
         {
-            _playwright = await Playwright.CreateAsync();
-            Browser = await PageFixture.LaunchChromiumAsync(_playwright);
-            var text = string.Concat(Enumerable.Repeat("渲染農場", 64));
-            SimulatedInstance Long(string host, string instance, bool rendering) => new(host, instance)
-            {
-                Rendering = rendering,
-                JobFrameStart = 1,
-                JobFrameEnd = 250,
-                Scene = text,
-                BlendFile = text,
-                Engine = text,
-                Device = text,
-                Job = text,
-            };
-
-            var crowded = Enumerable.Range(0, Instances).Select(n => Long(Host, InstanceName(n), rendering: n % 2 == 1));
-            var lost = Enumerable.Range(0, Lost).Select(n => Long(LostHost, InstanceName(n), rendering: true)).ToArray();
+            _chromium = await Chromium.LaunchAsync();
+            var crowded = Enumerable.Range(0, Instances).Select(n => LargeFarm.Longest(Host, InstanceName(n), rendering: n % 2 == 1));
+            var lost = Enumerable.Range(0, Lost).Select(n => LargeFarm.Longest(LostHost, InstanceName(n), rendering: true)).ToArray();
             Farm = await LargeFarm.StartAsync([.. crowded, .. lost]);
 
             // Each Blender starts again while it renders: a new session takes the instance over, the old one's render is lost.
@@ -165,12 +151,11 @@ public sealed class HostReplySizeTests(HostReplySizeTests.CrowdedHost fixture, I
 
         public async Task DisposeAsync()
         {
-            if (Browser is not null)
+            if (_chromium is not null)
             {
-                await Browser.DisposeAsync();
+                await _chromium.DisposeAsync();
             }
 
-            _playwright?.Dispose();
             if (Farm is not null)
             {
                 await Farm.DisposeAsync();

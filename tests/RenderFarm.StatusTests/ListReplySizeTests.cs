@@ -66,23 +66,9 @@ public sealed class ListReplySizeTests(ListReplySizeTests.LongStringFarm fixture
 
         public async Task InitializeAsync()
         {
-            var text = string.Concat(Enumerable.Repeat("渲染農場", 64));
-            var farm = Enumerable.Range(0, Instances).Select(n =>
-            {
-                var host = $"{new string('h', 121)}-{n / 4:D6}";
-                var instance = new SimulatedInstance(host, $"{new string('i', 31)}{n % 4}")
-                {
-                    Rendering = n % 2 == 0,
-                    JobFrameStart = 1,
-                    JobFrameEnd = 250,
-                    Scene = text,
-                    BlendFile = text,
-                    Engine = text,
-                    Device = text,
-                    Job = text,
-                };
-                return instance;
-            }).ToArray();
+            var farm = Enumerable.Range(0, Instances)
+                .Select(n => LargeFarm.Longest($"{new string('h', 121)}-{n / 4:D6}", $"{new string('i', 31)}{n % 4}", rendering: n % 2 == 0))
+                .ToArray();
             Farm = await LargeFarm.StartAsync(farm);
         }
 

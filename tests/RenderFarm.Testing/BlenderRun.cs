@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
@@ -15,24 +14,21 @@ public sealed class BlenderRun : IAsyncDisposable
 {
     private const string AddonPrefix = "RenderFarm:";
 
-    private readonly Process _process;
-    private readonly ConcurrentQueue<string> _lines = new();
-    private readonly ITestOutputHelper? _output;
+    private readonly ChildProcess _process;
     private readonly string _workspace;
 
-    private BlenderRun(Process process, string workspace, ITestOutputHelper? output)
+    private BlenderRun(ChildProcess process, string workspace)
     {
         _process = process;
         _workspace = workspace;
-        _output = output;
     }
 
     /// <summary>Where the rendered frames land.</summary>
     public string OutputDirectory => Path.Combine(_workspace, "frames");
 
-    public IReadOnlyCollection<string> Lines => _lines;
+    public IReadOnlyCollection<string> Lines => _process.Lines;
 
-    public Stopwatch Age { get; } = Stopwatch.StartNew();
+    public Stopwatch Age => _process.Age;
 
     /// <summary>When the process was started, on the clock Blender's own <c>time.time()</c> reads (see <see cref="EventTimeAsync"/>).</summary>
     public DateTimeOffset Started { get; } = DateTimeOffset.UtcNow;
@@ -82,12 +78,12 @@ public sealed class BlenderRun : IAsyncDisposable
         var until = Stopwatch.StartNew();
         while (true)
         {
-            if (_lines.FirstOrDefault(match) is { } line)
+            if (Lines.FirstOrDefault(match) is { } line)
             {
                 return line;
             }
 
-            if (until.Elapsed > deadline || _process.HasExited && _lines.FirstOrDefault(match) is null && until.Elapsed > TimeSpan.FromSeconds(1))
+            if (until.Elapsed > deadline || _process.HasExited && Lines.FirstOrDefault(match) is null && until.Elapsed > TimeSpan.FromSeconds(1))
             {
                 throw new TimeoutException($"Blender printed no such line within {deadline} (exited: {_process.HasExited})");
             }
@@ -103,22 +99,17 @@ public sealed class BlenderRun : IAsyncDisposable
         return await WaitForExitAsync(deadline);
     }
 
-    public async Task<int> WaitForExitAsync(TimeSpan deadline)
-    {
-        using var timeout = new CancellationTokenSource(deadline);
-        await _process.WaitForExitAsync(timeout.Token);
-        return _process.ExitCode;
-    }
+    public Task<int> WaitForExitAsync(TimeSpan deadline) => _process.WaitForExitAsync(deadline);
 
     /// <summary>SIGKILL: no handler, no atexit, no sign-off.</summary>
-    public void Kill() => _process.Kill(entireProcessTree: true);
+    public void Kill() => _process.Kill();
 
     /// <summary>SIGINT, as Ctrl-C in the farm's console: Blender cancels the render and goes on with the next argument.</summary>
     public void Interrupt()
     {
-        if (SignalProcess(_process.Id, 2) != 0)
+        if (SignalProcess(_process.ProcessId, 2) != 0)
         {
-            throw new InvalidOperationException($"kill -INT {_process.Id} failed (errno {Marshal.GetLastPInvokeError()})");
+            throw new InvalidOperationException($"kill -INT {_process.ProcessId} failed (errno {Marshal.GetLastPInvokeError()})");
         }
     }
 
@@ -131,23 +122,17 @@ public sealed class BlenderRun : IAsyncDisposable
     /// <summary>The add-on's lines, even one that something else printed into the middle of.</summary>
     public string[] AddonLines() =>
     [
-        .. _lines.Select(l => l.IndexOf(AddonPrefix, StringComparison.Ordinal) is var at and >= 0 ? l[at..] : null)
+        .. Lines.Select(l => l.IndexOf(AddonPrefix, StringComparison.Ordinal) is var at and >= 0 ? l[at..] : null)
             .OfType<string>(),
     ];
 
     /// <summary>Lines that begin with something other than the add-on's prefix and hold it further on.</summary>
     public string[] GluedAddonLines() =>
-        [.. _lines.Where(l => l.IndexOf(AddonPrefix, StringComparison.Ordinal) > 0)];
+        [.. Lines.Where(l => l.IndexOf(AddonPrefix, StringComparison.Ordinal) > 0)];
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
+        await _process.DisposeAsync();
         try
         {
             Directory.Delete(_workspace, recursive: true);
@@ -220,28 +205,8 @@ public sealed class BlenderRun : IAsyncDisposable
         }
 
         output?.WriteLine($"{version}: blender {string.Join(' ', start.ArgumentList.SkipWhile(a => a != "-b"))}");
-        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var run = new BlenderRun(process, workspace, output);
-        process.StartReadingLines(run.OnLine);
-        return run;
-    }
-
-    private void OnLine(string? line)
-    {
         // Cycles' progress lines ("Fra:1 Mem:…") are many and say nothing the tests need.
-        if (line is null || line.StartsWith("Fra:", StringComparison.Ordinal) && !line.Contains(AddonPrefix, StringComparison.Ordinal))
-        {
-            return;
-        }
-
-        _lines.Enqueue(line);
-        try
-        {
-            _output?.WriteLine($"[blender +{Age.Elapsed.TotalSeconds:F2}s] {line}");
-        }
-        catch (InvalidOperationException)
-        {
-            // The test that owned the output has finished.
-        }
+        return new BlenderRun(ChildProcess.Start(start, "blender", output,
+            keep: line => !line.StartsWith("Fra:", StringComparison.Ordinal) || line.Contains(AddonPrefix, StringComparison.Ordinal)), workspace);
     }
 }

@@ -1,30 +1,23 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Net;
 using System.Reflection;
-using System.Text.RegularExpressions;
 using Xunit.Abstractions;
 
 namespace RenderFarm.Testing;
 
 /// <summary>
-/// The real RenderFarm server, started as a child process on ephemeral loopback-reachable
-/// ports, its log lines passed to the test output. Dispose stops it.
+/// The real RenderFarm server under test as a child process, on ephemeral ports unless told: its ports are the ones
+/// the kernel says it listens on, told apart by which one answers HTTP/1.1; its log lines go to the test output.
+/// Dispose stops it. The one way tests start a server, however it is packaged (the built assembly, a published
+/// executable, an image's entry point).
 /// </summary>
-public sealed partial class ServerProcess : IAsyncDisposable
+public sealed class ServerProcess : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
-    private readonly Process _process;
-    private readonly ConcurrentQueue<string> _log = new();
-    private readonly TaskCompletionSource<(int Grpc, int Http)> _listening =
-        new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private ITestOutputHelper? _output;
+    private readonly ChildProcess _process;
 
-    private ServerProcess(Process process, ITestOutputHelper? output)
-    {
-        _process = process;
-        _output = output;
-    }
+    private ServerProcess(ChildProcess process) => _process = process;
 
     /// <summary>Path of the server assembly built beside the tests.</summary>
     public static string ServerAssembly { get; } = typeof(ServerProcess).Assembly
@@ -44,18 +37,18 @@ public sealed partial class ServerProcess : IAsyncDisposable
 
     private string Scheme => Tls ? "https" : "http";
 
-    public int ProcessId => _process.Id;
+    public int ProcessId => _process.ProcessId;
 
     public bool HasExited => _process.HasExited;
 
     /// <summary>Every line the server wrote so far.</summary>
-    public IReadOnlyCollection<string> Log => _log;
+    public IReadOnlyCollection<string> Log => _process.Lines;
 
     /// <summary>
     /// Starts the server with <paramref name="settings"/> (keys like <c>RenderFarm:InstanceTtl</c>)
     /// and waits until it listens. Ports default to 0 (ephemeral) unless given.
     /// </summary>
-    public static async Task<ServerProcess> StartAsync(
+    public static Task<ServerProcess> StartAsync(
         IReadOnlyDictionary<string, string>? settings = null, ITestOutputHelper? output = null, string? workingDirectory = null)
     {
         var all = new Dictionary<string, string>
@@ -71,25 +64,26 @@ public sealed partial class ServerProcess : IAsyncDisposable
             all[key] = value;
         }
 
-        var server = Launch(all, output, workingDirectory: workingDirectory);
-        var finished = await Task.WhenAny(server._listening.Task, server._process.WaitForExitAsync(), Task.Delay(StartTimeout));
-        if (finished != server._listening.Task)
-        {
-            var log = string.Join('\n', server._log);
-            await server.DisposeAsync();
-            throw new InvalidOperationException($"The server did not start listening:\n{log}");
-        }
-
-        (server.GrpcPort, server.HttpPort) = await server._listening.Task;
-        server.Tls = all.ContainsKey("Kestrel:Certificates:Default:Path");
-        return server;
+        return StartAsync(Launch(all, workingDirectory: workingDirectory), "server", output, tls: all.ContainsKey("Kestrel:Certificates:Default:Path"));
     }
 
-    /// <summary>Two ports the server can bind, free again once this returns: for a server to come (back) on later.</summary>
-    public static async Task<(int Grpc, int Http)> FreePortsAsync()
+    /// <summary>
+    /// Starts a server some other way than the built assembly (a published executable, an image's entry point in a
+    /// sandbox, started by <paramref name="start"/>), named <paramref name="name"/> in the log, and waits until it listens.
+    /// </summary>
+    public static async Task<ServerProcess> StartAsync(ProcessStartInfo start, string name, ITestOutputHelper? output, bool tls = false)
     {
-        await using var probe = await StartAsync();
-        return (probe.GrpcPort, probe.HttpPort);
+        var server = new ServerProcess(ChildProcess.Start(start, name, output)) { Tls = tls };
+        try
+        {
+            (server.GrpcPort, server.HttpPort) = await server.PortsAsync();
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Starts the server on these ports, as a restart of one that ran there would.</summary>
@@ -113,44 +107,97 @@ public sealed partial class ServerProcess : IAsyncDisposable
             all[key] = value;
         }
 
-        var server = Launch(all, output: null, environment);
-        using var timeout = new CancellationTokenSource(StartTimeout);
+        await using var server = ChildProcess.Start(Launch(all, environment), "server");
         try
         {
-            await server._process.WaitForExitAsync(timeout.Token);
+            return (await server.WaitForExitAsync(StartTimeout), server.Output);
         }
-        catch (OperationCanceledException)
+        catch (TimeoutException)
         {
-            await server.DisposeAsync();
-            throw new InvalidOperationException("The server kept running: " + string.Join('\n', server._log));
+            throw new InvalidOperationException("The server kept running: " + server.Output);
         }
-
-        // Let the output readers drain.
-        server._process.WaitForExit();
-        var exitCode = server._process.ExitCode;
-        await server.DisposeAsync();
-        return (exitCode, string.Join('\n', server._log));
     }
 
     /// <summary>Detach from the test output (a shared fixture outlives one test's output helper).</summary>
-    public void SetOutput(ITestOutputHelper? output) => _output = output;
+    public void SetOutput(ITestOutputHelper? output) => _process.SetOutput(output);
 
     /// <summary>Ends the process at once, as a crash or an OOM kill would.</summary>
-    public void Kill() => _process.Kill(entireProcessTree: true);
+    public void Kill() => _process.Kill();
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
+
+    /// <summary>
+    /// The two ports it listens on, told apart by what each speaks, once both answer. The native gRPC port speaks only
+    /// HTTP/2 (Kestrel answers an HTTP/1.1 request there with a 400 of its own, so any status is no sign); in plain text
+    /// the HTTP port speaks only HTTP/1.1, and with TLS it speaks both, while the gRPC port's TLS offers only h2.
+    /// </summary>
+    private async Task<(int Grpc, int Http)> PortsAsync()
     {
-        if (!_process.HasExited)
+        var ports = await _process.ListeningPortsAsync(2, StartTimeout);
+        if (ports.Count != 2)
         {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
+            throw new InvalidOperationException($"{_process.Name} listens on {ports.Count} ports ({string.Join(", ", ports)}), not 2:\n{_process.Output}");
         }
 
-        _process.Dispose();
+        // Which protocol a loopback port speaks, not whom: the test's own certificate is checked by the tests that mean to.
+#pragma warning disable CA5359
+        using var handler = new SocketsHttpHandler { SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true } };
+#pragma warning restore CA5359
+        using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(5) };
+        async Task<bool> Answers(int port, Version version)
+        {
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, $"{Scheme}://127.0.0.1:{port}/healthz")
+                {
+                    Version = version,
+                    VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+                };
+                using var response = await http.SendAsync(request);
+                return true;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                return false;
+            }
+        }
+
+        // The one version only one of the two ports speaks: plain HTTP/2 is the gRPC port's; HTTP/1.1 over TLS the HTTP port's.
+        var telling = Tls ? HttpVersion.Version11 : HttpVersion.Version20;
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var speaking = new List<int>();
+            foreach (var port in ports)
+            {
+                if (await Answers(port, telling))
+                {
+                    speaking.Add(port);
+                }
+            }
+
+            if (speaking.Count == 1)
+            {
+                var other = ports.Single(p => p != speaking[0]);
+                var (grpc, web) = Tls ? (other, speaking[0]) : (speaking[0], other);
+                if (Tls || await Answers(web, HttpVersion.Version11))
+                {
+                    return (grpc, web);
+                }
+            }
+
+            if (_process.HasExited || clock.Elapsed > StartTimeout)
+            {
+                throw new InvalidOperationException(
+                    $"{_process.Name}: of ports {ports[0]} and {ports[1]}, {speaking.Count} answered HTTP/{telling}, not one:\n{_process.Output}");
+            }
+
+            await Task.Delay(20);
+        }
     }
 
-    private static ServerProcess Launch(Dictionary<string, string> settings, ITestOutputHelper? output,
-        IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
+    private static ProcessStartInfo Launch(Dictionary<string, string> settings, IReadOnlyDictionary<string, string>? environment = null,
+        string? workingDirectory = null)
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory ?? Path.GetDirectoryName(ServerAssembly)! };
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
@@ -166,32 +213,6 @@ public sealed partial class ServerProcess : IAsyncDisposable
 
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var server = new ServerProcess(process, output);
-        process.StartReadingLines(server.OnLine);
-        return server;
-    }
-
-    private void OnLine(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        _log.Enqueue(line);
-        try
-        {
-            _output?.WriteLine("[server] " + line);
-        }
-        catch (InvalidOperationException)
-        {
-            // The test that owned the output has finished.
-        }
-
-        if (ListeningProcess.ListeningLine().Match(line) is { Success: true } match)
-        {
-            _listening.TrySetResult((int.Parse(match.Groups[1].Value), int.Parse(match.Groups[2].Value)));
-        }
+        return start;
     }
 }

@@ -5,33 +5,17 @@ namespace RenderFarm.Testing;
 /// <summary>Runs the external tools tests depend on (promtool, blender, …), failing clearly when one is missing.</summary>
 public static class Tools
 {
-    public static async Task<(int ExitCode, string Output)> RunAsync(
+    /// <summary>Runs <paramref name="tool"/> to its end (see <see cref="ChildProcess.RunAsync"/>): two minutes unless told.</summary>
+    public static Task<(int ExitCode, string Output)> RunAsync(
         string tool, IEnumerable<string> arguments, string? stdin = null, TimeSpan? timeout = null)
     {
-        var start = new ProcessStartInfo(Require(tool))
-        {
-            RedirectStandardInput = stdin is not null,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = new ProcessStartInfo(Require(tool));
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
 
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (stdin is not null)
-        {
-            await process.StandardInput.WriteAsync(stdin);
-            process.StandardInput.Close();
-        }
-
-        using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(cancel.Token);
-        return (process.ExitCode, await stdout + await stderr);
+        return ChildProcess.RunAsync(start, timeout ?? TimeSpan.FromMinutes(2), stdin);
     }
 
     /// <summary>The full path of <paramref name="tool"/> on PATH; throws naming the Debian package's tool when absent.</summary>

@@ -6,7 +6,6 @@ import http.server
 import importlib
 import os
 import pathlib
-import re
 import socket
 import ssl
 import subprocess
@@ -175,30 +174,73 @@ def pki(tmp_path_factory):
 
 
 SERVER_ASSEMBLY = REPOSITORY / "server" / "bin" / "Release" / "net10.0" / "RenderFarm.Server.dll"
-_LISTENING = re.compile(r"RenderFarm listening: native gRPC on port (\d+), HTTP/1\.1 .* on port (\d+)")
+
+
+def listening_ports(pid):
+    """The TCP ports process pid listens on, from the kernel's tables (as the C# harness reads them): what it bound,
+    whatever it printed."""
+    inodes = set()
+    with contextlib.suppress(OSError):
+        for descriptor in os.listdir(f"/proc/{pid}/fd"):
+            with contextlib.suppress(OSError):
+                target = os.readlink(f"/proc/{pid}/fd/{descriptor}")
+                if target.startswith("socket:["):
+                    inodes.add(int(target[8:-1]))
+    ports = set()
+    for table in ("tcp", "tcp6"):
+        with contextlib.suppress(OSError):
+            for line in pathlib.Path(f"/proc/{pid}/net/{table}").read_text().splitlines()[1:]:
+                columns = line.split()
+                if len(columns) >= 10 and columns[3] == "0A" and int(columns[9]) in inodes:  # 0A: TCP_LISTEN
+                    ports.add(int(columns[1].rsplit(":", 1)[1], 16))
+    return sorted(ports)
+
+
+def _answers_healthy(port, tls):
+    """Whether the port answers GET /healthz over HTTP/1.1 with 200: the HTTP port does; the native gRPC port speaks
+    only HTTP/2 (Kestrel answers HTTP/1.1 there with a 400 of its own; with TLS it offers only h2)."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as connection:
+            stream = connection
+            if tls:
+                context = ssl.create_default_context()
+                context.check_hostname = False
+                context.verify_mode = ssl.CERT_NONE  # which protocol the loopback port speaks, not whom
+                context.set_alpn_protocols(["http/1.1"])
+                stream = context.wrap_socket(connection)
+            stream.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            return stream.recv(64).startswith(b"HTTP/1.1 200")
+    except (OSError, ssl.SSLError):
+        return False
 
 
 class RealServer:
-    """The RenderFarm server built by the test command, on ephemeral ports; stopped by the fixture."""
+    """The RenderFarm server built by the test command, on ephemeral ports (read from the kernel once it listens and
+    answers); its output is kept for the failure message; stopped by the fixture."""
 
     def __init__(self, *settings):
         if not SERVER_ASSEMBLY.exists():
             pytest.fail(f"{SERVER_ASSEMBLY} is missing: build the solution first (bash tests/run.sh does)")
         arguments = ["--RenderFarm:GrpcPort=0", "--RenderFarm:HttpPort=0", *settings]
+        tls = any(a.startswith("--Kestrel:Certificates:Default:Path=") for a in settings)
         self.process = subprocess.Popen(["dotnet", str(SERVER_ASSEMBLY), *arguments], stdout=subprocess.PIPE,
                                         stderr=subprocess.STDOUT, text=True,
                                         env=dict(os.environ, DOTNET_ENVIRONMENT="Production"))
+        self.lines = []
+        # Read to the end, so a full pipe never blocks the server.
+        threading.Thread(target=lambda: self.lines.extend(self.process.stdout), daemon=True).start()
         deadline = time.monotonic() + 60
-        for line in self.process.stdout:
-            if match := _LISTENING.search(line):
-                self.grpc_port, self.http_port = int(match.group(1)), int(match.group(2))
-                # Keep reading, so a full pipe never blocks the server.
-                threading.Thread(target=self.process.stdout.read, daemon=True).start()
+        while time.monotonic() < deadline and self.process.poll() is None:
+            ports = listening_ports(self.process.pid)
+            healthy = [port for port in ports if _answers_healthy(port, tls)] if len(ports) == 2 else []
+            if len(healthy) == 1:
+                self.http_port = healthy[0]
+                self.grpc_port = next(port for port in ports if port != self.http_port)
                 return
-            if time.monotonic() > deadline:
-                break
+            time.sleep(0.02)
         self.stop()
-        pytest.fail("the RenderFarm server did not start listening")
+        output = "".join(self.lines)
+        pytest.fail(f"the RenderFarm server did not listen and answer within 60 s:\n{output}")
 
     def stop(self):
         self.process.kill()

@@ -1,21 +1,30 @@
+using System.Diagnostics;
 using System.Reflection;
-using System.Text.RegularExpressions;
 using RenderFarm.Testing;
 
 namespace RenderFarm.Benchmarks;
 
 /// <summary>The do-nothing gRPC server: the RenderFarm server's stack with an empty Report handler.</summary>
-public sealed partial class NullServer(ChildProcess process) : IAsyncDisposable
+public sealed class NullServer(ServerProcess process) : IAsyncDisposable
 {
     private static readonly string Assembly = typeof(NullServer).Assembly
         .GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "NullServerAssembly").Value!;
 
-    public Uri GrpcAddress => new($"http://127.0.0.1:{process.Ready.Groups[1].Value}");
+    public Uri GrpcAddress => process.GrpcAddress;
 
-    public static async Task<NullServer> StartAsync() => new(await ChildProcess.StartAsync(
-        "dotnet", [Assembly, "--RenderFarm:GrpcPort=0", "--RenderFarm:HttpPort=0"], ListeningProcess.ListeningLine(),
-        Path.GetDirectoryName(Assembly)));
+    public static async Task<NullServer> StartAsync()
+    {
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.GetDirectoryName(Assembly)! };
+        foreach (var argument in new[] { Assembly, "--RenderFarm:GrpcPort=0", "--RenderFarm:HttpPort=0" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        return new NullServer(await ServerProcess.StartAsync(start, "null server", output: null));
+    }
 
     public ValueTask DisposeAsync() => process.DisposeAsync();
 }
@@ -24,9 +33,9 @@ public sealed partial class NullServer(ChildProcess process) : IAsyncDisposable
 /// Prometheus Pushgateway (Debian's <c>prometheus-pushgateway</c>) on an ephemeral loopback
 /// port, without a persistence file: a stale one would make pushes fail as inconsistent.
 /// </summary>
-public sealed partial class Pushgateway(ChildProcess process, bool consistencyCheck) : IAsyncDisposable
+public sealed class Pushgateway(ChildProcess process, int port, bool consistencyCheck) : IAsyncDisposable
 {
-    public Uri Address => new($"http://127.0.0.1:{process.Ready.Groups[1].Value}");
+    public Uri Address => new($"http://127.0.0.1:{port}");
 
     public string Configuration => consistencyCheck ? "as shipped" : "--push.disable-consistency-check";
 
@@ -38,8 +47,17 @@ public sealed partial class Pushgateway(ChildProcess process, bool consistencyCh
             arguments.Add("--push.disable-consistency-check");
         }
 
-        return new Pushgateway(
-            await ChildProcess.StartAsync(Tools.Require("prometheus-pushgateway"), arguments, ListeningLine()), consistencyCheck);
+        var process = ChildProcess.Start("prometheus-pushgateway", arguments);
+        try
+        {
+            var ports = await process.ListeningPortsAsync(1, TimeSpan.FromSeconds(60));
+            return new Pushgateway(process, ports[0], consistencyCheck);
+        }
+        catch
+        {
+            await process.DisposeAsync();
+            throw;
+        }
     }
 
     public static async Task<string> VersionAsync()
@@ -49,7 +67,4 @@ public sealed partial class Pushgateway(ChildProcess process, bool consistencyCh
     }
 
     public ValueTask DisposeAsync() => process.DisposeAsync();
-
-    [GeneratedRegex(@"msg=""Listening on"" address=127\.0\.0\.1:(\d+)")]
-    private static partial Regex ListeningLine();
 }

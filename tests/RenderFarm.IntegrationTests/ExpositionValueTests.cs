@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace RenderFarm.Benchmarks.Tests;
+namespace RenderFarm.IntegrationTests;
 
 /// <summary>The faster exposition must write exactly the text it wrote before: each value as .NET's "R" format.</summary>
 /// <remarks>
