@@ -11,7 +11,7 @@ import bpy
 from bpy.app.handlers import persistent
 
 from . import reporter_lifecycle
-from .core.job_frame_range import job_frame_range
+from .core.job_frame_range import job_frame_range, saves_frames
 from .core.render_tracker import SceneInfo
 
 tracker = reporter_lifecycle.tracker
@@ -19,6 +19,8 @@ _failed_once = False
 # Read once: the command line does not change. It names the jobs of a background Blender only: in the UI,
 # renders are started by hand (F12, Ctrl+F12) whatever the command line said, and -a plays an animation.
 _COMMAND_LINE = tuple(sys.argv) if bpy.app.background else ()
+# -a and -f save every frame they render; a render started by hand or by a script may save nothing.
+_SAVES_FRAMES = saves_frames(_COMMAND_LINE)
 
 
 def _guarded(handler):
@@ -50,7 +52,7 @@ def on_render_init(scene):
 
 @_guarded
 def on_render_pre(scene):
-    return tracker.frame_started(scene.frame_current)
+    return tracker.frame_started(scene.frame_current, _output_path(scene) if _SAVES_FRAMES else None)
 
 
 @_guarded
@@ -71,6 +73,14 @@ def on_render_complete(scene):
 @_guarded
 def on_render_cancel(scene):
     return tracker.render_ended(scene.frame_current, cancelled=True)
+
+
+def _output_path(scene):
+    """Where Blender saves this frame (render.filepath with its #### and extension applied); None when it cannot say."""
+    try:
+        return bpy.path.abspath(scene.render.frame_path(frame=scene.frame_current))
+    except (AttributeError, RuntimeError, TypeError, ValueError):
+        return None
 
 
 def _scene_info(scene):

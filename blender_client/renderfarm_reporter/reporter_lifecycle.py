@@ -13,7 +13,7 @@ import sys
 import bpy
 
 from . import bl_info
-from .core import build, config, grpc_native
+from .core import blender_command, build, config, grpc_native
 from .core.instance_lock import NoFreeInstanceNumber
 from .core.network_policy import OnlineAccess
 from .core.render_tracker import RenderTracker
@@ -77,6 +77,11 @@ def start(after=None):
     global _reporter, _status, _problem
     if _reporter is not None:
         return
+    if blender_command.runs_a_command(sys.argv):
+        # A command-line tool (extension install-file, build…) renders nothing: no reporter, no instance
+        # number, and nothing of the network library's between the tool and its exit code.
+        _status = "Not reporting: this Blender runs a command-line tool (--command), which renders nothing"
+        return
     access = OnlineAccess.of_blender(bpy.app)
     if access.offline_forced:
         _set_problem("Not reporting: Blender was started with --offline-mode, so the add-on sends nothing")
@@ -111,13 +116,21 @@ def restart():
     start(after=stop(wait=False))
 
 
+def at_exit():
+    """Blender is exiting. A render still under way will never end: it failed (Blender quits after a frame it could not
+    save, or a script exits mid-render); the server hears that before the sign-off."""
+    if tracker.snapshot().rendering:
+        publish(tracker.render_failed())
+    stop()
+
+
 def register():
-    atexit.register(stop)
+    atexit.register(at_exit)
     start()
 
 
 def unregister():
-    atexit.unregister(stop)
+    atexit.unregister(at_exit)
     stop()
 
 

@@ -33,8 +33,13 @@ public static class FarmExposition
 
     private static readonly byte[] Cancelled = LabelText.Encode(("outcome", "cancelled"));
 
+    private static readonly byte[] Failed = LabelText.Encode(("outcome", "failed"));
+
     private static readonly MetricFamily RenderLost = MetricFamily.Gauge("blender_render_lost_timestamp_seconds",
         "Unix time a render was lost (its Blender went away mid-render without signing off), listed for RenderFarm:LostRenderRetention.");
+
+    private static readonly MetricFamily RenderFailed = MetricFamily.Gauge("blender_render_failed_timestamp_seconds",
+        "Unix time a render failed (its Blender said it ended neither completed nor cancelled), with the reason it gave, listed for RenderFarm:LostRenderRetention.");
 
     public static async Task WriteAsync(PipeWriter writer, InstanceRegistry registry, CancellationToken cancellationToken,
         ScrapeFormat format = ScrapeFormat.Text)
@@ -67,19 +72,36 @@ public static class FarmExposition
         buffer.Header(Renders);
         buffer.Sample(Renders.Name, Completed, registry.RendersCompleted);
         buffer.Sample(Renders.Name, Cancelled, registry.RendersCancelled);
+        buffer.Sample(Renders.Name, Failed, registry.RendersFailed);
         buffer.Header(RendersLost);
         buffer.Sample(RendersLost.Name, default, registry.LostRenders.Total);
         ScrapeCounts.Write(buffer);
+        var recent = registry.LostRenders.Recent();
         buffer.Header(RenderLost);
-        foreach (var lost in registry.LostRenders.Recent())
+        foreach (var lost in recent)
         {
-            buffer.Sample(RenderLost.Name, LabelText.Encode(("host", lost.Host), ("instance", lost.Instance), ("render_job", lost.RenderJob),
-                ("file", lost.BlendFile), ("frame", lost.Frame.ToString(System.Globalization.CultureInfo.InvariantCulture))),
-                lost.LostAt.ToUnixTimeMilliseconds() / 1000.0);
+            if (!lost.Failed)
+            {
+                buffer.Sample(RenderLost.Name, LabelText.Encode(("host", lost.Host), ("instance", lost.Instance), ("render_job", lost.RenderJob),
+                    ("file", lost.BlendFile), ("frame", FrameText(lost))), lost.LostAt.ToUnixTimeMilliseconds() / 1000.0);
+            }
+        }
+
+        buffer.Header(RenderFailed);
+        foreach (var failed in recent)
+        {
+            if (failed.Failed)
+            {
+                buffer.Sample(RenderFailed.Name, LabelText.Encode(("host", failed.Host), ("instance", failed.Instance),
+                    ("render_job", failed.RenderJob), ("file", failed.BlendFile), ("frame", FrameText(failed)), ("reason", failed.Reason)),
+                    failed.LostAt.ToUnixTimeMilliseconds() / 1000.0);
+            }
         }
 
         await buffer.FlushAsync(cancellationToken);
     }
+
+    private static string FrameText(LostRender render) => render.Frame.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <returns>The records written, in a rented array, and how many of them are rendering.</returns>
     private static async Task<(InstanceRecord[] Records, int Count, int Rendering)> WriteRenderStateAsync(

@@ -89,6 +89,7 @@ internal sealed class InstanceMetric
         [
             new("blender_renders_total"u8.ToArray(), LabelText.Encode(("outcome", "completed")), (in InstanceEntry e) => e.Report.RendersCompleted),
             new("blender_renders_total"u8.ToArray(), LabelText.Encode(("outcome", "cancelled")), (in InstanceEntry e) => e.Report.RendersCancelled),
+            new("blender_renders_total"u8.ToArray(), LabelText.Encode(("outcome", "failed")), (in InstanceEntry e) => e.Report.RendersFailed),
         ], []),
         Counter("blender_process_cpu_seconds_total", "CPU time used by the Blender process, in seconds.",
             (in InstanceEntry e) => e.Report.ProcessCpuSeconds),

@@ -61,6 +61,8 @@ public sealed class ReporterService(InstanceRegistry registry, IOptions<RenderFa
         FramePeakMemoryBytes = request.HasFramePeakMemoryBytes ? request.FramePeakMemoryBytes : null,
         RendersCompleted = request.RendersCompleted,
         RendersCancelled = request.RendersCancelled,
+        RendersFailed = request.RendersFailed,
+        RenderFailure = ReportRules.Truncate(request.RenderFailure),
     };
 
     private static bool ToRendering(RenderState state) => state switch

@@ -40,6 +40,9 @@ public sealed record InstanceView
 
     public string Scene { get; init; } = "";
 
+    /// <summary>Why this Blender's last failed render failed ("output not written: …"); empty while none failed.</summary>
+    public string RenderFailure { get; init; } = "";
+
     public static InstanceView From(InstanceEntry entry, TimeProvider timeProvider)
     {
         var report = entry.Report;
@@ -66,6 +69,7 @@ public sealed record InstanceView
             RenderJob = report.RenderJob,
             File = report.BlendFile,
             Scene = report.Scene,
+            RenderFailure = report.RenderFailure,
         };
     }
 }

@@ -8,10 +8,20 @@ namespace RenderFarm.Server.Queries;
 /// <param name="Omitted">How many older ones were left out to keep the reply within its budget.</param>
 public sealed record LostRenderList(double RetentionSeconds, IReadOnlyList<LostRenderStatus> LostRenders, int Omitted);
 
-/// <summary>One lost render: where, what (job, file, frame), when, and how the server knew.</summary>
-/// <param name="Cause">expired (no report for a TTL while rendering) or replaced (a new Blender took the instance over).</param>
-public sealed record LostRenderStatus(string Host, string Instance, string RenderJob, string File, int Frame, DateTimeOffset LostAt, string Cause)
+/// <summary>One lost or failed render: where, what (job, file, frame), when, and how the server knew.</summary>
+/// <param name="Cause">expired (no report for a TTL while rendering), replaced (a new Blender took the instance over), or failed
+/// (its Blender said it ended neither completed nor cancelled).</param>
+/// <param name="Reason">A failed render's reason as its Blender told it ("output not written: …"); empty when unknown or lost.</param>
+public sealed record LostRenderStatus(string Host, string Instance, string RenderJob, string File, int Frame, DateTimeOffset LostAt, string Cause,
+    string Reason)
 {
     public static LostRenderStatus From(LostRender lost) => new(lost.Host, lost.Instance, lost.RenderJob, lost.BlendFile, lost.Frame,
-        lost.LostAt, lost.Cause == LostRenderCause.Expired ? "expired" : "replaced");
+        lost.LostAt, CauseName(lost.Cause), lost.Reason);
+
+    private static string CauseName(LostRenderCause cause) => cause switch
+    {
+        LostRenderCause.Expired => "expired",
+        LostRenderCause.Replaced => "replaced",
+        _ => "failed",
+    };
 }

@@ -188,7 +188,8 @@ internal sealed class InstanceRecord
 
         // A heartbeat: nothing that counts changed (the stored buckets array is kept while they do not).
         if (!framesChanged && _highWater is null && previous.FrameSecondsSum == stored.FrameSecondsSum
-            && previous.RendersCompleted == stored.RendersCompleted && previous.RendersCancelled == stored.RendersCancelled)
+            && previous.RendersCompleted == stored.RendersCompleted && previous.RendersCancelled == stored.RendersCancelled
+            && previous.RendersFailed == stored.RendersFailed)
         {
             return default;
         }

@@ -25,6 +25,7 @@ public sealed class InstanceRegistry(IOptions<RenderFarmOptions> options, TimePr
     private long _signedOffTotal;
     private long _rendersCompleted;
     private long _rendersCancelled;
+    private long _rendersFailed;
 
     public int Count => Volatile.Read(ref _count);
 
@@ -40,10 +41,13 @@ public sealed class InstanceRegistry(IOptions<RenderFarmOptions> options, TimePr
     /// <summary>Renders cancelled on the farm since the server started.</summary>
     public long RendersCancelled => Interlocked.Read(ref _rendersCancelled);
 
+    /// <summary>Renders that ended neither completed nor cancelled on the farm since the server started.</summary>
+    public long RendersFailed => Interlocked.Read(ref _rendersFailed);
+
     /// <summary>Frame times per host, over its processes live and departed (see <see cref="HostRecord"/>).</summary>
     internal IReadOnlyList<HostRecord> Hosts => _hosts.Listed();
 
-    /// <summary>Renders whose Blender went away without saying so, recently (see <see cref="LostRender"/>).</summary>
+    /// <summary>Renders whose Blender went away without saying so, or said they failed, recently (see <see cref="LostRender"/>).</summary>
     public LostRenders LostRenders => _lostRenders;
 
     /// <summary>The current entries, each a consistent copy; no lock is held between them.</summary>
@@ -82,7 +86,7 @@ public sealed class InstanceRegistry(IOptions<RenderFarmOptions> options, TimePr
                             _lostRenders.Add(LostOf(lost, now, LostRenderCause.Replaced));
                         }
 
-                        CountProgress(record, progress);
+                        CountProgress(record, progress, report, now);
                         return new ReportResult(ReportOutcome.Applied);
                     case RecordUpdate.Stale:
                         return new ReportResult(ReportOutcome.Stale);
@@ -110,7 +114,7 @@ public sealed class InstanceRegistry(IOptions<RenderFarmOptions> options, TimePr
                     _records[key] = added;
                     Interlocked.Increment(ref _count);
                     _lostRenders.Withdraw(report.Host, report.Instance, report.SessionId);
-                    CountProgress(added, added.FirstProgress);
+                    CountProgress(added, added.FirstProgress, report, now);
                     return new ReportResult(ReportOutcome.Applied);
                 }
             }
@@ -187,8 +191,9 @@ public sealed class InstanceRegistry(IOptions<RenderFarmOptions> options, TimePr
         return removed ?? (IReadOnlyList<InstanceKey>)[];
     }
 
-    /// <summary>Adds what a report added to its session to its host's frame times and the farm's renders.</summary>
-    private void CountProgress(InstanceRecord record, in SessionProgress progress)
+    /// <summary>Adds what a report added to its session to its host's frame times and the farm's renders, and lists a render
+    /// it says failed.</summary>
+    private void CountProgress(InstanceRecord record, in SessionProgress progress, in InstanceReport report, DateTimeOffset now)
     {
         record.HostRecord.Add(progress);
 
@@ -201,6 +206,13 @@ public sealed class InstanceRegistry(IOptions<RenderFarmOptions> options, TimePr
         if (progress.Cancelled > 0)
         {
             Interlocked.Add(ref _rendersCancelled, (long)progress.Cancelled);
+        }
+
+        if (progress.Failed > 0)
+        {
+            Interlocked.Add(ref _rendersFailed, (long)progress.Failed);
+            // One entry for the latest: a report says why the last of its failed renders failed, not each one's reason.
+            _lostRenders.Add(LostOf(report, now, LostRenderCause.Failed) with { Reason = report.RenderFailure });
         }
     }
 

@@ -45,6 +45,10 @@ public readonly record struct InstanceReport
     public ulong? FramePeakMemoryBytes { get; init; }
     public ulong RendersCompleted { get; init; }
     public ulong RendersCancelled { get; init; }
+    public ulong RendersFailed { get; init; }
+
+    /// <summary>Why the session's last failed render failed, as the add-on could tell; empty before one failed.</summary>
+    public string RenderFailure { get; init; } = "";
 
     /// <summary>
     /// This report as the registry stores it after <paramref name="stored"/> (default for a new instance):
@@ -60,6 +64,7 @@ public readonly record struct InstanceReport
         Engine = texts.Keep(stored.Engine, Engine),
         Device = texts.Keep(stored.Device, Device),
         RenderJob = texts.Keep(stored.RenderJob, RenderJob),
+        RenderFailure = texts.Keep(stored.RenderFailure, RenderFailure),
         // Buckets change only when a frame finishes: an unchanged histogram keeps the stored array.
         FrameSecondsBuckets = FrameTimes.SameBuckets(stored.FrameSecondsBuckets, FrameSecondsBuckets)
             ? stored.FrameSecondsBuckets : FrameSecondsBuckets,

@@ -1,7 +1,7 @@
 namespace RenderFarm.Server.Registry;
 
 /// <summary>
-/// The recently lost renders, newest last, each kept for <see cref="RenderFarmOptions.LostRenderRetention"/>. Bounded:
+/// The recently lost and failed renders, newest last, each kept for <see cref="RenderFarmOptions.LostRenderRetention"/>. Bounded:
 /// a farm that loses more than <see cref="Capacity"/> renders within the retention keeps the newest.
 /// </summary>
 public sealed class LostRenders(TimeSpan retention, TimeProvider timeProvider)
@@ -14,7 +14,7 @@ public sealed class LostRenders(TimeSpan retention, TimeProvider timeProvider)
 
     public TimeSpan Retention => retention;
 
-    /// <summary>Lost renders since the server started.</summary>
+    /// <summary>Lost renders since the server started (failed ones are counted with the farm's renders by outcome).</summary>
     public long Total => Interlocked.Read(ref _total);
 
     public void Add(LostRender lost)
@@ -31,7 +31,10 @@ public sealed class LostRenders(TimeSpan retention, TimeProvider timeProvider)
             }
         }
 
-        Interlocked.Increment(ref _total);
+        if (!lost.Failed)
+        {
+            Interlocked.Increment(ref _total);
+        }
     }
 
     /// <summary>
@@ -50,7 +53,7 @@ public sealed class LostRenders(TimeSpan retention, TimeProvider timeProvider)
         lost.Cause == LostRenderCause.Expired && lost.SessionId == sessionId && lost.Host == host && lost.Instance == instance;
 
     private static bool SameRender(LostRender a, LostRender b) =>
-        a.Host == b.Host && a.Instance == b.Instance && a.RenderJob == b.RenderJob && a.BlendFile == b.BlendFile && a.Frame == b.Frame;
+        a.Failed == b.Failed && a.Host == b.Host && a.Instance == b.Instance && a.RenderJob == b.RenderJob && a.BlendFile == b.BlendFile && a.Frame == b.Frame;
 
     /// <summary>The lost renders within the retention, oldest first.</summary>
     public IReadOnlyList<LostRender> Recent()

@@ -41,6 +41,7 @@ public static class ReportRules
             ?? CountError("frames_rendered", report.FramesRendered)
             ?? CountError("renders_completed", report.RendersCompleted)
             ?? CountError("renders_cancelled", report.RendersCancelled)
+            ?? CountError("renders_failed", report.RendersFailed)
             ?? BucketsError(report.FrameSecondsBuckets)
             ?? SecondsError("last_frame_seconds", report.LastFrameSeconds, MaxFrameSeconds, "the longest frame")
             ?? SecondsError("process_cpu_seconds", report.ProcessCpuSeconds, MaxCpuSeconds, "1,024 cores for the longest frame")
@@ -48,8 +49,8 @@ public static class ReportRules
             ?? SecondsError("frame_seconds_sum", report.FrameSecondsSum, FramesOf(report.FrameSecondsBuckets) * MaxFrameSeconds,
                 "the longest frame for each frame counted in frame_seconds_counts")
             ?? SecondsError("render_seconds", report.RenderSeconds,
-                ((double)report.FramesRendered + report.RendersCancelled + 1) * MaxFrameSeconds,
-                "the longest frame for each frame rendered and render cancelled, and one more")
+                ((double)report.FramesRendered + report.RendersCancelled + report.RendersFailed + 1) * MaxFrameSeconds,
+                "the longest frame for each frame rendered, render cancelled and render failed, and one more")
             ?? MemoryError("resident_memory_bytes", report.ResidentMemoryBytes)
             ?? MemoryError("frame_peak_memory_bytes", report.FramePeakMemoryBytes);
     }

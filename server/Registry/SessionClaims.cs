@@ -12,6 +12,7 @@ internal struct SessionClaims
     public double Seconds;
     public ulong Completed;
     public ulong Cancelled;
+    public ulong Failed;
 
     public static SessionClaims Of(in InstanceReport report) => new()
     {
@@ -20,6 +21,7 @@ internal struct SessionClaims
         Seconds = report.FrameSecondsSum,
         Completed = report.RendersCompleted,
         Cancelled = report.RendersCancelled,
+        Failed = report.RendersFailed,
     };
 
     /// <summary>The larger of each claim of <paramref name="a"/> and <paramref name="b"/>.</summary>
@@ -31,6 +33,7 @@ internal struct SessionClaims
             Seconds = Math.Max(a.Seconds, b.Seconds),
             Completed = Math.Max(a.Completed, b.Completed),
             Cancelled = Math.Max(a.Cancelled, b.Cancelled),
+            Failed = Math.Max(a.Failed, b.Failed),
         };
         for (var i = 0; i < FrameTimes.BucketCount; i++)
         {
@@ -43,7 +46,8 @@ internal struct SessionClaims
     /// <summary>True when every claim of <paramref name="other"/> is at most this one's.</summary>
     public readonly bool Covers(in SessionClaims other)
     {
-        if (other.FrameTotal > FrameTotal || other.Seconds > Seconds || other.Completed > Completed || other.Cancelled > Cancelled)
+        if (other.FrameTotal > FrameTotal || other.Seconds > Seconds || other.Completed > Completed || other.Cancelled > Cancelled
+            || other.Failed > Failed)
         {
             return false;
         }

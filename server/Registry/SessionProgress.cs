@@ -13,6 +13,7 @@ internal struct SessionProgress
     public double Seconds;
     public ulong Completed;
     public ulong Cancelled;
+    public ulong Failed;
 
     /// <summary>
     /// True when the report carries frame times the host should count: a frame finished, or the session's first render
@@ -28,6 +29,7 @@ internal struct SessionProgress
             Seconds = Math.Max(0, now.Seconds - high.Seconds),
             Completed = Added(high.Completed, now.Completed),
             Cancelled = Added(high.Cancelled, now.Cancelled),
+            Failed = Added(high.Failed, now.Failed),
             ReportsFrames = reportsFrames,
         };
 

@@ -36,7 +36,7 @@ public static class StatusEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapGet("/lost-renders", ListLostRenders)
             .WithName("ListLostRenders")
-            .WithSummary("Renders lost recently: Blenders gone mid-render without signing off")
+            .WithSummary("Renders lost or failed recently: Blenders gone mid-render without signing off, renders their Blender said failed")
             .WithDescription("Oldest first, kept for RenderFarm:LostRenderRetention. A clean exit, even mid-render, and an idle instance "
                 + "that stops reporting are not lost renders. At most 1 MiB: the newest that fit, and in omitted how many older "
                 + "ones were left out.");

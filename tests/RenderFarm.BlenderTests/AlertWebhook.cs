@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json.Nodes;
 
@@ -16,6 +17,7 @@ public sealed class AlertWebhook : IDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly ConcurrentQueue<JsonObject> _alerts = new();
+    private readonly ConditionalWeakTable<JsonObject, StrongBox<DateTimeOffset>> _receivedAt = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _serving;
 
@@ -32,6 +34,10 @@ public sealed class AlertWebhook : IDisposable
 
     /// <summary>Every alert received so far (Alertmanager's webhook format: status, labels, annotations, startsAt).</summary>
     public IReadOnlyList<JsonObject> Alerts => [.. _alerts];
+
+    /// <summary>When <paramref name="alert"/>'s notification arrived here (the time from a fault to its alert ends there).</summary>
+    public DateTimeOffset ReceivedAt(JsonObject alert) =>
+        _receivedAt.TryGetValue(alert, out var at) ? at.Value : throw new ArgumentException("not an alert this webhook received");
 
     public IEnumerable<JsonObject> Firing(string alertName) =>
         Alerts.Where(a => a["status"]?.ToString() == "firing" && a["labels"]?["alertname"]?.ToString() == alertName);
@@ -136,8 +142,10 @@ public sealed class AlertWebhook : IDisposable
                     pending.AddRange(buffer.AsSpan(0, n));
                 }
 
+                var receivedAt = DateTimeOffset.UtcNow;
                 foreach (var alert in JsonNode.Parse(Encoding.UTF8.GetString([.. pending.Take(length)]))!["alerts"]!.AsArray())
                 {
+                    _receivedAt.AddOrUpdate(alert!.AsObject(), new StrongBox<DateTimeOffset>(receivedAt));
                     _alerts.Enqueue(alert!.AsObject());
                 }
 

@@ -5,10 +5,11 @@ namespace RenderFarm.BlenderTests;
 
 /// <summary>
 /// What render wranglers see, end to end with the real things: Blender → server → Prometheus 2.42 and 3.5 with the
-/// shipped rules → Alertmanager → a webhook. Four Blenders per version: one renders its job to the end and exits
+/// shipped rules → Alertmanager → a webhook. Five Blenders per version: one renders its job to the end and exits
 /// (frame times, peak memory, device, samples, job, outcome), one is cancelled mid-render with Ctrl-C and exits
 /// cleanly, one is killed mid-render (a lost render: RenderFarmRenderLost names it), one is killed idle (an idle
-/// expiry: never RenderFarmRenderLost).
+/// expiry: never RenderFarmRenderLost), and one renders into a folder it cannot write to, so Blender gives up after
+/// its first frame and exits 1 (a failed render: RenderFarmRenderFailed names it and the file it could not save).
 /// </summary>
 public class RenderTelemetryTests(ITestOutputHelper output)
 {
@@ -32,13 +33,19 @@ public class RenderTelemetryTests(ITestOutputHelper output)
         using var scraper = new Scraper(server);
         var setting = Transport.ServerSetting(server, Transport.GrpcWeb);
         var environment = new Dictionary<string, string>(Transport.Environment(Transport.GrpcWeb)) { ["RENDERFARM_JOB"] = Job };
-        var (completed, cancelled, killed, idle) =
-            (Transport.UniqueHost("completed"), Transport.UniqueHost("cancelled"), Transport.UniqueHost("killed"), Transport.UniqueHost("idle"));
+        var (completed, cancelled, killed, idle, failed) = (Transport.UniqueHost("completed"), Transport.UniqueHost("cancelled"),
+            Transport.UniqueHost("killed"), Transport.UniqueHost("idle"), Transport.UniqueHost("failed"));
 
         await using var completing = await BlenderRun.RenderAsync(blenderVersion, setting, completed, output, CompletedFrames, Samples, environment);
         await using var cancelling = await BlenderRun.RenderAsync(blenderVersion, setting, cancelled, output, 500, Samples, environment);
         await using var dying = await BlenderRun.RenderAsync(blenderVersion, setting, killed, output, 500, Samples, environment);
         await using var idling = await BlenderRun.IdleAsync(blenderVersion, setting, idle, output, environment);
+        // /proc/self takes no new file, from root either, in every Debian root as here: Blender cannot save frame 1.
+        await using var failing = await BlenderRun.RenderAndExitAsync(blenderVersion, setting, failed, output, 3, Samples,
+            new Dictionary<string, string>(environment) { ["RENDERFARM_TEST_OUTPUT"] = UnwritableFolder });
+        // When it exits, taken as it happens: the fault-to-alert time is measured from there.
+        var failingExit = failing.WaitForExitAsync(Deadline).ContinueWith(exit => (Code: exit.Result, At: DateTimeOffset.UtcNow),
+            TaskScheduler.Default);
 
         // Mid-render, a frame or more done: one is cancelled (Ctrl-C), one dies.
         await scraper.UntilAsync(s => s.Instance("blender_frames_rendered_total", cancelled, "0") >= 1
@@ -60,7 +67,7 @@ public class RenderTelemetryTests(ITestOutputHelper output)
             && s.Value("blender_renders_total", ("host", cancelled), ("outcome", "cancelled")) == 1, TimeSpan.FromSeconds(10), "both outcomes");
         AssertTelemetryOfTheCompletedJob(ended, completed);
         // The dashboard's panels on this data, in both Prometheus versions, while the two instances still report.
-        await AssertPanelsShowDataAsync(monitoring, NewPanels.Except(RenderingPanels).Except(["Lost renders"]));
+        await AssertPanelsShowDataAsync(monitoring, NewPanels.Except(RenderingPanels).Except(["Lost renders", "Failed renders"]));
         Assert.Equal(0, ended.Value("blender_renders_total", ("host", cancelled), ("outcome", "completed")));
         Assert.Equal(0, await completing.ReleaseAsync(Deadline));
         // Blender exits with 1 after a cancelled render; it still exits as it should, signing off.
@@ -96,6 +103,7 @@ public class RenderTelemetryTests(ITestOutputHelper output)
         }
 
         await AssertPanelsShowDataAsync(monitoring, ["Lost renders"]);
+        await AssertFailedRenderAsync(server, monitoring, failing, await failingExit, failed);
 
         // The idle instance that expired and the two clean exits are no lost renders; the lower-severity alert covers the idle expiry; RenderFarmRenderLost never names the others.
         await monitoring.Webhook.UntilFiringAsync("RenderFarmInstanceLost", _ => true, Deadline, monitoring.Logs);
@@ -112,6 +120,39 @@ public class RenderTelemetryTests(ITestOutputHelper output)
         Assert.Equal((0, 0), (Scrapes("text", "gzip"), Scrapes("openmetrics", "identity")));
     }
 
+    private const string UnwritableFolder = "/proc/self";
+
+    /// <summary>The render Blender gave up on (it could not save its first frame): exit code 1 as Blender gives it, counted
+    /// as failed, listed with the file it could not save, and alerted by name from both Prometheus versions.</summary>
+    private async Task AssertFailedRenderAsync(ServerProcess server, FarmMonitoring monitoring, BlenderRun failing,
+        (int Code, DateTimeOffset At) exit, string host)
+    {
+        Assert.Equal(1, exit.Code);
+        var exitedAt = exit.At;
+        Assert.Contains(failing.Lines, l => l.Contains("cannot save", StringComparison.Ordinal));
+        var reason = $"output not written: {UnwritableFolder}/frame_0001.png (its folder is not writable)";
+        var entry = Assert.Single(await UntilListedAsync(server, "failed", Deadline))!;
+        Assert.Equal((host, "0", Job, 1, reason), (entry["host"]!.ToString(), entry["instance"]!.ToString(), entry["renderJob"]!.ToString(),
+            entry["frame"]!.GetValue<int>(), entry["reason"]!.ToString()));
+        using var scraper = new Scraper(server);
+        var metrics = await scraper.ScrapeAsync();
+        Assert.Equal(1, metrics.Value("renderfarm_renders_total", ("outcome", "failed")));
+        Assert.Equal(reason, Assert.Single(metrics.Series("blender_render_failed_timestamp_seconds")).Label("reason"));
+        Assert.DoesNotContain(metrics.Series("blender_render_lost_timestamp_seconds"), s => s.Label("host") == host);
+        foreach (var (prometheus, _) in FarmMonitoring.PrometheusVersions)
+        {
+            var alert = await monitoring.Webhook.UntilFiringAsync("RenderFarmRenderFailed",
+                a => a["labels"]?["prometheus"]?.ToString() == prometheus, Deadline, monitoring.Logs);
+            output.WriteLine($"Prometheus {prometheus}: RenderFarmRenderFailed received {(monitoring.Webhook.ReceivedAt(alert) - exitedAt).TotalSeconds:F1} s " +
+                $"after Blender exited: {alert.ToJsonString()}");
+            Assert.Equal((host, "0", "critical", reason), (alert["labels"]!["host"]!.ToString(), alert["labels"]!["instance"]!.ToString(),
+                alert["labels"]!["severity"]!.ToString(), alert["labels"]!["reason"]!.ToString()));
+            Assert.Contains($"failed at frame 1: {reason}", alert["annotations"]!["description"]!.ToString(), StringComparison.Ordinal);
+        }
+
+        await AssertPanelsShowDataAsync(monitoring, ["Failed renders"]);
+    }
+
     /// <summary>The panels that show renders in progress.</summary>
     private static readonly string[] RenderingPanels = ["Jobs", "Frame time p50 and p95 by host", "Frame times", "Frames per hour", "Average frame time"];
 
@@ -119,7 +160,7 @@ public class RenderTelemetryTests(ITestOutputHelper output)
     private static readonly string[] NewPanels =
     [
         "Jobs", "Frame time p50 and p95 by host", "Frame times", "Peak memory per frame by host", "Renders per hour", "Lost renders",
-        "Frames per hour", "Average frame time",
+        "Failed renders", "Frames per hour", "Average frame time",
     ];
 
     /// <summary>Every query of the titled panels, as Grafana sends it, returns data in every Prometheus (polled: scrapes are 1 s apart).</summary>
@@ -178,17 +219,25 @@ public class RenderTelemetryTests(ITestOutputHelper output)
         Assert.Equal(CompletedFrames, metrics.Value("blender_frame_render_seconds_bucket", ("host", host), ("le", "7200")));
     }
 
-    /// <summary>The status API's recently lost renders, once there is one (or at once with a zero deadline).</summary>
-    private static async Task<JsonArray> UntilLostRendersAsync(ServerProcess server, TimeSpan deadline)
+    /// <summary>The status API's recently lost renders (not the failed ones), once there is one (or at once with a zero deadline).</summary>
+    private static Task<JsonArray> UntilLostRendersAsync(ServerProcess server, TimeSpan deadline) =>
+        UntilListedAsync(server, cause => cause != "failed", deadline);
+
+    /// <summary>The status API's renders listed with <paramref name="cause"/>, once there is one (or at once with a zero deadline).</summary>
+    private static Task<JsonArray> UntilListedAsync(ServerProcess server, string cause, TimeSpan deadline) =>
+        UntilListedAsync(server, c => c == cause, deadline);
+
+    private static async Task<JsonArray> UntilListedAsync(ServerProcess server, Func<string, bool> cause, TimeSpan deadline)
     {
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{server.HttpPort}") };
         var until = DateTime.UtcNow + deadline;
         while (true)
         {
-            var lost = JsonNode.Parse(await http.GetStringAsync("/api/lost-renders"))!["lostRenders"]!.AsArray();
-            if (lost.Count > 0 || DateTime.UtcNow >= until)
+            var listed = new JsonArray([.. JsonNode.Parse(await http.GetStringAsync("/api/lost-renders"))!["lostRenders"]!.AsArray()
+                .Where(l => cause(l!["cause"]!.ToString())).Select(l => l!.DeepClone())]);
+            if (listed.Count > 0 || DateTime.UtcNow >= until)
             {
-                return lost;
+                return listed;
             }
 
             await Task.Delay(200);

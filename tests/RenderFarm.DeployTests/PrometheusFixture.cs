@@ -53,6 +53,17 @@ public sealed class PrometheusFixture : IAsyncLifetime, IDisposable
         dying.JobFrameEnd = 100;
         dying.Job = "deploy-job";
         await new Reporter.ReporterClient(_channels[0]).ReportAsync(dying);
+        // A Blender that gave up on a frame it could not save: its last report says so, then it signs off.
+        var failing = Farm.Report("deploy-node8", "0", 1, "deploy-session", rendering: true, frame: 3);
+        failing.Job = "deploy-job";
+        var client = new Reporter.ReporterClient(_channels[0]);
+        await client.ReportAsync(failing);
+        failing.Sequence = 2;
+        failing.State = RenderState.Idle;
+        failing.RendersFailed = 1;
+        failing.RenderFailure = "output not written: /farm/out/f0003.png (its folder is not writable)";
+        await client.ReportAsync(failing);
+        await client.SignOffAsync(new SignOffRequest { Host = failing.Host, Instance = failing.Instance, SessionId = failing.SessionId });
         _reporting = KeepReportingAsync(_stop.Token);
         await StartPrometheusAsync();
     }

@@ -69,7 +69,25 @@ public class FarmPageTests(PageFixture fixture, ITestOutputHelper output) : ICla
         var lost = page.Locator("#lost-rows tr", new() { HasText = "page-expiring" });
         await Assertions.Expect(lost).ToBeVisibleAsync(new() { Timeout = Ms(Deadline) });
         await Assertions.Expect(lost).ToContainTextAsync("stopped reporting");
-        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Lost renders" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Lost and failed renders" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task A_render_its_blender_says_failed_is_listed_with_the_reason_it_gave()
+    {
+        await using var context = await NewContextAsync();
+        var page = await context.NewPageAsync();
+        await OpenAsync(page);
+
+        await _farm.SendAsync(Farm.Report("page-failing", rendering: true));
+        var failed = Farm.Report("page-failing");
+        failed.RendersFailed = 1;
+        failed.RenderFailure = "output not written: /farm/out/f0001.png (its folder is not writable)";
+        await _farm.SendAsync(failed);
+
+        var listed = page.Locator("#lost-rows tr", new() { HasText = "page-failing" });
+        await Assertions.Expect(listed).ToBeVisibleAsync(new() { Timeout = Ms(Deadline) });
+        await Assertions.Expect(listed).ToContainTextAsync("failed: output not written: /farm/out/f0001.png (its folder is not writable)");
     }
 
     [Fact]

@@ -185,6 +185,50 @@ public class RenderTelemetryTests
     }
 
     [Fact]
+    public async Task A_render_its_blender_says_failed_is_counted_listed_with_its_reason_and_never_a_lost_render()
+    {
+        var (registry, time) = Reports.NewRegistry();
+        registry.Apply(Reports.Valid(rendering: true) with { CurrentFrame = 1, BlendFile = "/shots/a.blend", RenderJob = "shot010" });
+        // At exit, after "cannot save": the last report says the render failed and why, then the sign-off.
+        var failed = Reports.Valid(sequence: 2) with
+        {
+            CurrentFrame = 1, BlendFile = "/shots/a.blend", RenderJob = "shot010", RendersFailed = 1,
+            RenderFailure = "output not written: /farm/out/f0001.png",
+        };
+        registry.Apply(failed);
+        registry.Apply(failed with { Sequence = 3 }); // a repeat adds nothing: counted by the session's high-water mark
+        var scrapeBeforeSignOff = await FarmExpositionTests.ScrapeAsync(registry);
+        registry.SignOff("node01", "0", "s1");
+        time.Advance(Reports.Ttl * 2);
+        registry.RemoveExpired();
+
+        var scrape = await FarmExpositionTests.ScrapeAsync(registry);
+        Assert.Equal(1, scrapeBeforeSignOff.Value("blender_renders_total", ("host", "node01"), ("outcome", "failed")));
+        Assert.Equal(1, scrape.Value("renderfarm_renders_total", ("outcome", "failed")));
+        Assert.Equal(0, scrape.Value("renderfarm_renders_lost_total"));
+        Assert.Empty(scrape.Series("blender_render_lost_timestamp_seconds"));
+        var series = Assert.Single(scrape.Series("blender_render_failed_timestamp_seconds"));
+        Assert.Equal(("node01", "0", "shot010", "/shots/a.blend", "1", "output not written: /farm/out/f0001.png"),
+            (series.Label("host"), series.Label("instance"), series.Label("render_job"), series.Label("file"), series.Label("frame"),
+                series.Label("reason")));
+        var listed = Assert.Single(registry.LostRenders.Recent());
+        Assert.Equal((LostRenderCause.Failed, "output not written: /farm/out/f0001.png"), (listed.Cause, listed.Reason));
+        var status = RenderFarm.Server.Queries.LostRenderStatus.From(listed);
+        Assert.Equal(("failed", listed.Reason), (status.Cause, status.Reason));
+    }
+
+    [Fact]
+    public void A_failed_render_and_a_lost_render_of_the_same_frame_are_two_entries()
+    {
+        var lost = new LostRenders(TimeSpan.FromHours(1), TimeProvider.System);
+        var now = DateTimeOffset.UtcNow;
+        lost.Add(new LostRender("a", "0", "", "f.blend", 3, now, LostRenderCause.Failed, Reason: "output not written: /o/3.png"));
+        lost.Add(new LostRender("a", "0", "", "f.blend", 3, now, LostRenderCause.Expired));
+        Assert.Equal(2, lost.Recent().Count);
+        Assert.Equal(1, lost.Total); // only the loss: failed renders count with the farm's renders by outcome
+    }
+
+    [Fact]
     public void The_same_render_lost_twice_is_one_entry_and_the_list_is_bounded()
     {
         var lost = new LostRenders(TimeSpan.FromHours(1), TimeProvider.System);

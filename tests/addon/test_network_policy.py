@@ -88,6 +88,9 @@ class RecordingTransport:
     def close(self):
         pass
 
+    def abort(self):
+        pass
+
 
 @pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")
 def test_a_refusing_gate_stops_the_reporter_before_any_connection_and_says_so_once():

@@ -75,6 +75,56 @@ def test_each_render_has_one_outcome_even_when_both_end_handlers_run(tracker, cl
     assert (state.renders_completed, state.renders_cancelled) == (1, 1)
 
 
+def unsaved(path):
+    return f"output not written: {path} (its folder is not writable)"
+
+
+def test_a_render_blender_gives_up_on_because_it_cannot_save_its_frame_fails_naming_the_file(clock):
+    # Blender after "cannot save": render_cancel, and no render_post, render_write or render_complete.
+    tracker = RenderTracker(clock, peak_memory=FakePeakMemory(), unwritten_output=unsaved)
+    tracker.render_init(SceneInfo("A", "", "CYCLES"), 1, (1, 10))
+    tracker.frame_started(1, output_path="/farm/out/f0001.png")
+    clock.advance(2.0)
+    state = tracker.render_ended(1, cancelled=True)
+    assert (state.rendering, state.renders_failed, state.renders_cancelled, state.render_seconds) == (False, 1, 0, 2.0)
+    assert state.render_failure == "output not written: /farm/out/f0001.png (its folder is not writable)"
+    assert tracker.render_failed() == state  # nothing under way any more: no second failure at exit
+
+
+def test_a_cancel_whose_frame_could_be_saved_or_saves_none_stays_a_cancel(clock):
+    tracker = RenderTracker(clock, peak_memory=FakePeakMemory(), unwritten_output=lambda path: None)
+    tracker.render_init(SceneInfo("A", "", "CYCLES"), 1, (1, 10))
+    tracker.frame_started(1, output_path="/farm/out/f0001.png")
+    assert tracker.render_ended(1, cancelled=True).renders_cancelled == 1
+    saving_nothing = RenderTracker(clock, peak_memory=FakePeakMemory(), unwritten_output=unsaved)
+    saving_nothing.render_init(SceneInfo("A", "", "CYCLES"), 1, None)
+    saving_nothing.frame_started(1)  # F12, or a script's render: no output path
+    state = saving_nothing.render_ended(1, cancelled=True)
+    assert (state.renders_cancelled, state.renders_failed) == (1, 0)
+
+
+def test_an_exit_mid_render_is_a_failed_render_with_its_unsaved_output_or_its_frame(clock):
+    tracker = RenderTracker(clock, peak_memory=FakePeakMemory(), unwritten_output=unsaved)
+    tracker.render_init(SceneInfo("A", "", "CYCLES"), 1, (1, 10))
+    tracker.frame_started(1, output_path="/farm/out/f0001.png")
+    assert tracker.render_failed().render_failure == unsaved("/farm/out/f0001.png")
+    tracker.render_init(SceneInfo("A", "", "CYCLES"), 4, None)
+    tracker.frame_started(4)
+    state = tracker.render_failed()
+    assert (state.renders_failed, state.render_failure) == (2, "Blender exited during frame 4, before the render ended")
+
+
+def test_a_completed_render_keeps_no_output_for_the_next(clock):
+    tracker = RenderTracker(clock, peak_memory=FakePeakMemory(), unwritten_output=unsaved)
+    tracker.render_init(SceneInfo("A", "", "CYCLES"), 1, (1, 1))
+    tracker.frame_started(1, output_path="/farm/out/f0001.png")
+    tracker.frame_finished(1)
+    assert tracker.render_ended(1).renders_completed == 1
+    tracker.render_init(SceneInfo("A", "", "CYCLES"), 2, None)
+    state = tracker.render_ended(2, cancelled=True)
+    assert (state.renders_cancelled, state.renders_failed) == (1, 0)
+
+
 def test_each_frame_lands_in_the_bucket_of_its_seconds_with_a_bound_inclusive(tracker, clock):
     tracker.render_init(SceneInfo("A", "", "CYCLES"), 1, (1, 4))
     for frame, seconds in enumerate([0.5, 1.0, 1.5, 9000.0], start=1):

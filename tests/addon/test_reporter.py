@@ -21,6 +21,7 @@ class FakeTransport:
         self.script = list(script)
         self.calls = []
         self.hang = hang
+        self.aborted = False
         self.called = threading.Event()
 
     def call(self, method, request, timeout):
@@ -35,6 +36,12 @@ class FakeTransport:
 
     def close(self):
         pass
+
+    def abort(self):
+        # As the real transports do: the call in progress returns at once, with an error.
+        self.aborted = True
+        if self.hang:
+            self.hang.set()
 
 
 def make(transport, clock, lines):
@@ -194,6 +201,19 @@ def test_the_thread_sends_a_change_at_once_and_signs_off_on_stop():
     assert [method for method, _, _ in transport.calls] == [REPORT, REPORT, SIGN_OFF]
 
 
+def test_a_change_published_just_before_stop_goes_out_before_the_sign_off():
+    # At exit: a render that failed (or just completed) must reach the farm's counts before the instance leaves.
+    transport = FakeTransport()
+    reporter = Reporter(transport, IDENTITY, "grpc://farm", lambda _: None, sequence=itertools.count(1))
+    reporter.start()
+    wait_until(lambda: len(transport.calls) == 1)
+    reporter.publish(RenderSnapshot(renders_failed=1, render_failure="output not written: /out/f0001.png"))
+    reporter.stop()
+    assert [method for method, _, _ in transport.calls] == [REPORT, REPORT, SIGN_OFF]
+    assert sent(transport, 1)[27] == 1 and sent(transport, 1)[28] == b"output not written: /out/f0001.png"
+    assert transport.calls[1][2] <= 0.5  # within half the sign-off's second
+
+
 def test_stop_returns_within_about_a_second_while_the_server_hangs():
     hang = threading.Event()
     transport = FakeTransport(hang=hang)
@@ -204,6 +224,28 @@ def test_stop_returns_within_about_a_second_while_the_server_hangs():
     reporter.stop(timeout=1.0)
     assert time.monotonic() - started < 1.5
     hang.set()
+
+
+def test_stop_cuts_a_call_the_server_never_answers_so_no_thread_is_left_inside_the_transport():
+    # At exit Python finalizes right after stop(): a thread still inside grpcio's core then can crash Blender.
+    hang, lines = threading.Event(), []
+    transport = FakeTransport(RpcError(StatusCode.CANCELLED, "channel closed"), hang=hang)
+    reporter = Reporter(transport, IDENTITY, "grpc://farm", lines.append, sequence=itertools.count(1))
+    reporter.start()
+    transport.called.wait(5)
+    reporter.stop(timeout=0.2)
+    assert transport.aborted
+    assert not reporter._thread.is_alive()
+    assert lines == []  # a call stop() cut short is not a problem to tell the console
+
+
+def test_stop_leaves_a_call_that_returns_in_time_alone():
+    transport = FakeTransport()
+    reporter = Reporter(transport, IDENTITY, "grpc://farm", lambda _: None, sequence=itertools.count(1))
+    reporter.start()
+    wait_until(lambda: len(transport.calls) == 1)
+    reporter.stop()
+    assert not transport.aborted and not reporter._thread.is_alive()
 
 
 def test_no_sign_off_when_the_server_was_never_reached():

@@ -71,6 +71,31 @@ def test_a_call_to_a_silent_server_ends_at_its_timeout(blackhole, kind):
 
 @pytest.mark.parametrize("kind", ["grpc", "grpc-web"])
 @pytest.mark.integration
+def test_abort_from_another_thread_ends_a_call_to_a_silent_server_at_once(blackhole, kind):
+    # What Reporter.stop() does at exit when the sign-off's second is up and a call is still waiting.
+    transport = _transport(kind, blackhole)
+    outcome = []
+
+    def call():
+        started = time.monotonic()
+        try:
+            transport.call(reporter_module.REPORT, b"", timeout=30)
+        except RpcError as error:
+            outcome.append((time.monotonic() - started, error))
+
+    caller = threading.Thread(target=call)
+    caller.start()
+    time.sleep(0.3)  # the call is under way: connected, its request sent, no reply
+    aborted = time.monotonic()
+    transport.abort()
+    caller.join(5)
+    transport.close()
+    assert not caller.is_alive(), "the call went on after abort()"
+    assert outcome and time.monotonic() - aborted < 2.0, outcome
+
+
+@pytest.mark.parametrize("kind", ["grpc", "grpc-web"])
+@pytest.mark.integration
 def test_hundreds_of_attempts_leave_memory_threads_and_sockets_flat(blackhole, kind, monkeypatch):
     monkeypatch.setattr(reporter_module, "CALL_TIMEOUT", 0.02)
     lines = []

@@ -1,6 +1,7 @@
 """Native gRPC (HTTP/2) through grpcio, when this Python can import it."""
 
 import os
+import threading
 
 from .status import RpcError, StatusCode
 
@@ -47,6 +48,8 @@ class NativeTransport:
                 self._root_certificates = pem.read()
         self._metadata = (("authorization", f"Bearer {token}"),) if token else ()
         self._options = self._OPTIONS + (("grpc.primary_user_agent", user_agent),)
+        # close() and abort() may come from another thread than the call's (see abort).
+        self._lock = threading.Lock()
         self._channel = None
         self._methods = {}
 
@@ -65,6 +68,10 @@ class NativeTransport:
                            untrusted_certificate=untrusted) from None
 
     def _method(self, method):
+        with self._lock:
+            return self._method_locked(method)
+
+    def _method_locked(self, method):
         if self._channel is None:
             target = f"{self._endpoint.address}:{self._endpoint.port}"
             if ":" in self._endpoint.address:
@@ -81,7 +88,11 @@ class NativeTransport:
         return self._methods[method]
 
     def close(self):
-        if self._channel is not None:
-            self._channel.close()
-            self._channel = None
-            self._methods = {}
+        with self._lock:
+            channel, self._channel, self._methods = self._channel, None, {}
+        if channel is not None:
+            channel.close()
+
+    def abort(self):
+        """From any thread: ends a call in progress now (closing a channel cancels its calls)."""
+        self.close()

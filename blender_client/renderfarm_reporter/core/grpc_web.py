@@ -163,6 +163,16 @@ class GrpcWebTransport:
             self._connection.close()
             self._connection = None
 
+    def abort(self):
+        """From any thread: ends a call in progress now; the calling thread then closes the connection."""
+        connection = self._connection
+        sock = connection.sock if connection is not None else None
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass  # Already closed or never connected.
+
 
 def _describe(error):
     text = str(error) or type(error).__name__

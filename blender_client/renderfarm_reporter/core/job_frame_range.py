@@ -35,6 +35,16 @@ _END_OF_BLENDER_ARGUMENTS = "--"
 _FRAME = re.compile(r"([+-]?)([0-9]+)")
 
 
+def saves_frames(argv):
+    """True when Blender's command line renders frames (``-a``, ``-f``), each of which it saves to the output path."""
+    for argument in argv[1:]:
+        if argument == _END_OF_BLENDER_ARGUMENTS:
+            return False
+        if argument in _RENDER_FRAMES or argument in _RENDER_ANIMATION:
+            return True
+    return False
+
+
 def job_frame_range(argv, scene_start, scene_end):
     """(first, last) frame of the render running now, or None when that cannot be told for sure.
 

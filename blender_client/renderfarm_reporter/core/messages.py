@@ -100,6 +100,8 @@ REPORT_FIELDS = (
     Field("frame_peak_memory_bytes", 24, "uint64", optional=True),
     Field("renders_completed", 25, "uint64"),
     Field("renders_cancelled", 26, "uint64"),
+    Field("renders_failed", 27, "uint64"),
+    Field("render_failure", 28, "string"),
 )
 
 SIGN_OFF_FIELDS = (

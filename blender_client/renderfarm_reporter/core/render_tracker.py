@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 
 from .frame_times import FrameTimes
 from .peak_memory import FramePeakMemory
+from .render_output import unwritten
 
 # Blender 4.2 to 4.5 call EEVEE "BLENDER_EEVEE_NEXT"; 3.x and 5.x call it "BLENDER_EEVEE". It is one
 # engine to a farm: reported under one name, so a dashboard's engine filter works across versions.
@@ -103,16 +104,21 @@ class RenderSnapshot:
     frame_peak_memory_bytes: int | None = None
     renders_completed: int = 0
     renders_cancelled: int = 0
+    renders_failed: int = 0
+    render_failure: str = ""  # why the last failed render failed, as far as can be told
 
 
 class RenderTracker:
-    def __init__(self, clock=time.monotonic, peak_memory=None):
+    def __init__(self, clock=time.monotonic, peak_memory=None, unwritten_output=unwritten):
         self._clock = clock
+        # Why the frame under way could not be saved, or None (see render_output.py).
+        self._unwritten_output = unwritten_output
         self._peak_memory = peak_memory or FramePeakMemory()
         # In the UI, render_pre and render_post run on the render job's thread.
         self._lock = threading.Lock()
         self._snapshot = RenderSnapshot()
         self._frame_started_at = None
+        self._frame_output = None  # the file the frame under way is to be saved to, when the render saves frames
 
     def scene_loaded(self, scene_info, frame):
         with self._lock:
@@ -130,9 +136,11 @@ class RenderTracker:
                                 job_frame_start=job_frame_start, job_frame_end=job_frame_end,
                                 frame_times=self._snapshot.frame_times.started())
 
-    def frame_started(self, frame):
+    def frame_started(self, frame, output_path=None):
+        """``output_path``: where Blender is to save this frame, for a render that saves its frames (``-a``, ``-f``)."""
         with self._lock:
             self._frame_started_at = self._clock()
+            self._frame_output = output_path
             self._peak_memory.frame_started()
             return self._update(rendering=True, current_frame=frame)
 
@@ -149,17 +157,46 @@ class RenderTracker:
 
     def render_ended(self, frame, cancelled=False):
         """render_complete, or render_cancel when ``cancelled``: a cancelled frame's time still counts as
-        render time, not as a frame."""
+        render time, not as a frame. A cancel whose frame could not be saved is Blender giving up on the
+        render, not the user: a failed render."""
         with self._lock:
-            seconds = self._take_frame_seconds() or 0.0
             snapshot = self._snapshot
             if not snapshot.rendering:
                 # One render, one outcome, should Blender call both end handlers.
+                self._take_frame_seconds()
+                self._frame_output = None
                 return snapshot
+            failure = self._output_failure() if cancelled else None
+            if failure is not None:
+                return self._failed(failure, current_frame=frame)
+            seconds = self._take_frame_seconds() or 0.0
+            self._frame_output = None
             outcome = ({"renders_cancelled": snapshot.renders_cancelled + 1} if cancelled
                        else {"renders_completed": snapshot.renders_completed + 1})
             return self._update(rendering=False, current_frame=frame,
                                 render_seconds=snapshot.render_seconds + seconds, **outcome)
+
+    def render_failed(self):
+        """Blender is exiting in the middle of a render, which will never end (a script's exit, an error that stopped
+        it): a failed render, with its frame's unsaved output as the reason where there is one."""
+        with self._lock:
+            snapshot = self._snapshot
+            if not snapshot.rendering:
+                return snapshot
+            failure = self._output_failure()
+            frame = snapshot.current_frame
+            return self._failed(failure or f"Blender exited during frame {frame}, before the render ended")
+
+    def _output_failure(self):
+        output = self._frame_output
+        return self._unwritten_output(output) if output else None
+
+    def _failed(self, reason, **changes):
+        seconds = self._take_frame_seconds() or 0.0
+        self._frame_output = None
+        snapshot = self._snapshot
+        return self._update(rendering=False, render_seconds=snapshot.render_seconds + seconds,
+                            renders_failed=snapshot.renders_failed + 1, render_failure=reason, **changes)
 
     def snapshot(self):
         with self._lock:

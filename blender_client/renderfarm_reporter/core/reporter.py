@@ -31,6 +31,8 @@ SIGN_OFF = "/renderfarm.v1.Reporter/SignOff"
 
 CALL_TIMEOUT = 5.0
 SIGN_OFF_TIMEOUT = 1.0
+# After the sign-off's time, how long a call cut short by stop() may take to return.
+ABORT_WAIT = 0.5
 DEFAULT_HEARTBEAT = 5.0
 # Bounds on what a (misconfigured) server may ask for.
 MIN_HEARTBEAT = 0.1
@@ -126,6 +128,11 @@ class Reporter:
             self._wake.notify()
         if wait:
             self.join(timeout + 0.1)
+            if self._thread is not None and self._thread.is_alive():
+                # Still inside a call (a server that accepts and never answers, a connection under way): cut it
+                # short, so that no thread of ours is inside the network library when Python finalizes at exit.
+                self._transport.abort()
+                self.join(ABORT_WAIT)
 
     def join(self, timeout):
         if self._thread is not None and self._thread is not threading.current_thread():
@@ -149,6 +156,7 @@ class Reporter:
                     break
                 continue
             self._report(snapshot)
+        self._last_report()
         self._sign_off()
         self._transport.close()
 
@@ -172,10 +180,10 @@ class Reporter:
         # During trouble a change waits for the next attempt, so a busy render cannot hammer a sick server.
         return (self._changed and self._trouble is None) or self._clock() >= self._next_attempt
 
-    def _report(self, snapshot):
+    def _report(self, snapshot, timeout=None):
         request = self._request(snapshot)
         try:
-            reply = ReportReply.decode(self._transport.call(REPORT, request.encode(), CALL_TIMEOUT))
+            reply = ReportReply.decode(self._transport.call(REPORT, request.encode(), timeout or CALL_TIMEOUT))
         except DecodeError as error:
             self._failed(RpcError(StatusCode.INTERNAL, f"undecodable reply: {error}"))
             return
@@ -205,6 +213,8 @@ class Reporter:
         self._reached_server = True
 
     def _failed(self, error):
+        if self._stopping:
+            return  # A call that stop() cut short, or failed during the sign-off's second: nothing to tell.
         now = self._clock()
         if error.needs_attention:
             kind = "certificate" if error.untrusted_certificate else error.code
@@ -244,6 +254,17 @@ class Reporter:
         return (f"RenderFarm: cannot reach the server at {self._endpoint} ({error}); "
                 f"rendering goes on, {RETRY_WITH_BACKOFF}")
 
+    def _last_report(self):
+        """A change not yet sent when stop() came (a render that just ended or failed at exit) goes out before the
+        sign-off, within the first half of the sign-off's time: the farm's render counts must not miss it."""
+        with self._wake:
+            changed, snapshot = self._changed, self._latest_state
+        if not changed or not self._reached_server or self._stop_deadline is None:
+            return  # nothing new, nobody to tell, or not stopping (the network check refused the server)
+        remaining = self._stop_deadline - self._clock()
+        if remaining > 0:
+            self._report(snapshot, timeout=remaining / 2)
+
     def _sign_off(self):
         if not self._reached_server:
             return
@@ -277,4 +298,6 @@ class Reporter:
             frame_peak_memory_bytes=snapshot.frame_peak_memory_bytes,
             renders_completed=snapshot.renders_completed,
             renders_cancelled=snapshot.renders_cancelled,
+            renders_failed=snapshot.renders_failed,
+            render_failure=snapshot.render_failure,
         )

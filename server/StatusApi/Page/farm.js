@@ -56,6 +56,12 @@
     return node;
   }
 
+  // A lost render's cause in words, or a failed one's reason as its Blender told it.
+  function how(render) {
+    if (render.cause === 'failed') return render.reason ? `failed: ${render.reason}` : 'failed';
+    return render.cause === 'expired' ? 'stopped reporting' : 'Blender restarted';
+  }
+
   function formatAge(seconds) {
     if (seconds < 10) return `${seconds.toFixed(1)} s ago`;
     if (seconds < 120) return `${Math.round(seconds)} s ago`;
@@ -271,7 +277,7 @@
       tr.append(host, element('td', '', render.instance), element('td', '', render.renderJob || '–'),
         element('td', 'file', render.file || 'unsaved'), element('td', 'number', String(render.frame)),
         element('td', '', new Date(render.lostAt).toLocaleString()),
-        element('td', '', render.cause === 'expired' ? 'stopped reporting' : 'Blender restarted'));
+        element('td', '', how(render)));
       return tr;
     });
     $('lost-rows').replaceChildren(...rows);
