@@ -36,6 +36,13 @@ public sealed class RenderFarmOptions : IValidatableObject
     /// </summary>
     public TimeSpan HostRetention { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// A rendering instance is stalled once Blender has shown no progress in its frame for this long (a hung GPU driver,
+    /// a deadlock, a driver script in an endless loop), or its frame has run for longer than this and five times its
+    /// host's 95th-percentile frame; the shipped rules raise RenderFarmRenderStalled for it.
+    /// </summary>
+    public TimeSpan StallAfter { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>New instances beyond this many are refused with RESOURCE_EXHAUSTED.</summary>
     [Range(1, 10_000_000, ErrorMessage = "RenderFarm:MaxInstances must be between {1} and {2}.")]
     public int MaxInstances { get; set; } = 100_000;
@@ -64,6 +71,11 @@ public sealed class RenderFarmOptions : IValidatableObject
         if (LostRenderRetention < TimeSpan.FromSeconds(1) || LostRenderRetention > TimeSpan.FromDays(7))
         {
             yield return Error(nameof(LostRenderRetention), $"must be between 00:00:01 and 7.00:00:00, was {LostRenderRetention}");
+        }
+
+        if (StallAfter < TimeSpan.FromSeconds(1) || StallAfter > TimeSpan.FromDays(7))
+        {
+            yield return Error(nameof(StallAfter), $"must be between 00:00:01 and 7.00:00:00, was {StallAfter}");
         }
 
         if (HostRetention < TimeSpan.Zero || HostRetention > TimeSpan.FromDays(7))

@@ -23,13 +23,16 @@ _COMMAND_LINE = tuple(sys.argv) if bpy.app.background else ()
 _SAVES_FRAMES = saves_frames(_COMMAND_LINE)
 
 
-def _guarded(handler):
-    """A reporting bug must never disturb a render: say it once and carry on."""
+def _guarded(handler=None, *, urgent=True):
+    """A reporting bug must never disturb a render: say it once and carry on. ``urgent``: as Reporter.publish."""
+    if handler is None:
+        return lambda handler: _guarded(handler, urgent=urgent)
+
     @functools.wraps(handler)
     def guarded(scene, *_args):
         global _failed_once
         try:
-            reporter_lifecycle.publish(handler(scene))
+            reporter_lifecycle.publish(handler(scene), urgent=urgent)
         except Exception as error:  # noqa: BLE001 (anything, rather than break the render)
             if not _failed_once:
                 _failed_once = True
@@ -65,6 +68,13 @@ def on_render_write(scene):
     return tracker.snapshot()
 
 
+@_guarded(urgent=False)
+def on_render_stats(stats):
+    """Dozens of calls a frame while Blender renders: Cycles' stats text on 4.x and 5.x, nothing on 3.x. Kept cheap,
+    and never a report of its own: the progress goes out with the next heartbeat or change."""
+    return tracker.progress(stats)
+
+
 @_guarded
 def on_render_complete(scene):
     return tracker.render_ended(scene.frame_current)
@@ -93,6 +103,7 @@ _HANDLERS = (
     (bpy.app.handlers.render_pre, on_render_pre),
     (bpy.app.handlers.render_post, on_render_post),
     (bpy.app.handlers.render_write, on_render_write),
+    (bpy.app.handlers.render_stats, on_render_stats),
     (bpy.app.handlers.render_complete, on_render_complete),
     (bpy.app.handlers.render_cancel, on_render_cancel),
 )

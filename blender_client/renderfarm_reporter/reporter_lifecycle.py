@@ -67,10 +67,10 @@ def _refused():
     return reporter.refused if reporter is not None else None
 
 
-def publish(snapshot):
+def publish(snapshot, urgent=True):
     reporter = _reporter
     if reporter is not None:
-        reporter.publish(snapshot)
+        reporter.publish(snapshot, urgent=urgent)
 
 
 def start(after=None):

@@ -69,7 +69,7 @@ public static class CheckEvaluation
     {
         if (tally.One is { } one)
         {
-            var state = one.State == InstanceState.Rendering ? "rendering" : "idle";
+            var state = one.State.Name();
             var job = one.Job is { Progress: { } progress }
                 ? string.Create(CultureInfo.InvariantCulture, $" of {one.Job.FrameStart}-{one.Job.FrameEnd} ({progress * 100:F0}%)")
                 : "";
@@ -113,7 +113,7 @@ public static class CheckEvaluation
             {
                 // The server filtered (one instance, a page of one) or, an older one, listed the whole host: either way, look.
                 var asked = host.Instances.FirstOrDefault(i => string.Equals(i.Instance, args.Instance, StringComparison.Ordinal));
-                return asked is null ? null : new Tally(1, asked.State == InstanceState.Rendering ? 1 : 0, asked.AgeSeconds, asked);
+                return asked is null ? null : new Tally(1, asked.State.Renders() ? 1 : 0, asked.AgeSeconds, asked);
             }
 
             if (host.Instances.Count == 0 || host.Summary.Instances == 0)

@@ -77,6 +77,16 @@ internal sealed class InstanceMetric
             (in InstanceEntry e) => e.Report.JobFrameEnd),
         Gauge("blender_scene_samples", "Samples per pixel of the scene's render engine (Cycles, EEVEE).",
             (in InstanceEntry e) => e.Report.Samples),
+        Gauge("blender_frame_started_timestamp_seconds", "Unix time the frame under way started; absent between frames.",
+            (in InstanceEntry e) => Before(e, e.Report.FrameElapsedSeconds)),
+        Gauge("blender_render_progress_timestamp_seconds",
+            "Unix time Blender last showed progress while rendering (the render's or a frame's start or end, a render_stats call, a busy process); absent when idle.",
+            (in InstanceEntry e) => Before(e, e.Report.ProgressAgeSeconds)),
+        Gauge("blender_frame_progress", "Share of the frame under way that is done, 0 to 1, from its samples where Blender tells them.",
+            (in InstanceEntry e) => e.Report.FrameProgress),
+        Gauge("blender_render_stalled",
+            "1 while the instance renders but its render is stalled (no progress for RenderFarm:StallAfter, or a frame far longer than its host's), 0 while it renders on; absent when idle.",
+            (in InstanceEntry e) => e.Report.Rendering ? e.Stalled ? 1 : 0 : null),
         Counter("blender_frames_rendered_total", "Frames rendered by this Blender process.",
             (in InstanceEntry e) => e.Report.FramesRendered),
         Counter("blender_render_seconds_total", "Seconds spent rendering by this Blender process.",
@@ -101,6 +111,10 @@ internal sealed class InstanceMetric
 
     /// <summary>The families with labels of their own, in label-set order: label set <c>k</c> belongs to <c>Labelled[k - 1]</c>.</summary>
     public static IReadOnlyList<InstanceMetric> Labelled { get; } = [.. All.Where(metric => metric.LabelSet > 0)];
+
+    /// <summary>The Unix time <paramref name="seconds"/> before the entry's report was applied, to the millisecond; null without them.</summary>
+    private static double? Before(in InstanceEntry entry, double? seconds) =>
+        seconds is { } s ? Math.Round(entry.LastSeen.ToUnixTimeMilliseconds() / 1000.0 - s, 3) : null;
 
     private static InstanceMetric Gauge(string name, string help, EntryValue value) =>
         new(MetricFamily.Gauge(name, help), value, []);

@@ -63,6 +63,10 @@ public sealed class ReporterService(InstanceRegistry registry, IOptions<RenderFa
         RendersCancelled = request.RendersCancelled,
         RendersFailed = request.RendersFailed,
         RenderFailure = ReportRules.Truncate(request.RenderFailure),
+        FrameElapsedSeconds = request.HasFrameElapsedSeconds ? request.FrameElapsedSeconds : null,
+        ProgressAgeSeconds = request.HasProgressAgeSeconds ? request.ProgressAgeSeconds : null,
+        FrameSamplesDone = request.HasFrameSamplesDone ? request.FrameSamplesDone : null,
+        FrameSamplesTotal = request.HasFrameSamplesTotal ? request.FrameSamplesTotal : null,
     };
 
     private static bool ToRendering(RenderState state) => state switch

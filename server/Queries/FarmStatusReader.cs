@@ -38,13 +38,13 @@ public sealed class FarmStatusReader(InstanceRegistry registry, TimeProvider tim
         // only the page's instances are copied out whole.
         foreach (var record in registry.Records)
         {
-            var rendering = record.Rendering;
-            if (!query.Filter.Matches(record.Key, rendering))
+            var (rendering, stalled) = (record.Rendering, record.Stalled);
+            if (!query.Filter.Matches(record.Key, rendering, stalled))
             {
                 continue;
             }
 
-            counter.Add(record.Key.Host, rendering);
+            counter.Add(record.Key.Host, rendering, stalled);
             oldest = Math.Min(oldest, record.LastSeenTimestamp);
             var position = order.PositionOf(record);
             if (after is { } end && order.Compare(position, end) <= 0)
@@ -83,7 +83,7 @@ public sealed class FarmStatusReader(InstanceRegistry registry, TimeProvider tim
         var counter = new FarmSummary.Counter();
         foreach (var record in registry.Records)
         {
-            counter.Add(record.Key.Host, record.Rendering);
+            counter.Add(record.Key.Host, record.Rendering, record.Stalled);
         }
 
         var lost = registry.LostRenders.Recent();

@@ -7,6 +7,9 @@ public sealed record FarmSummary(int Instances, int Rendering, int Idle, int Hos
     /// <remarks>Not a constructor parameter: a reader of an older server's answer (the check command) finds it absent, not malformed.</remarks>
     public int HostsRendering { get; init; }
 
+    /// <summary>Instances rendering (counted in <see cref="Rendering"/>) whose render is stalled.</summary>
+    public int Stalled { get; init; }
+
     /// <summary>Hosts none of whose instances is rendering.</summary>
     public int HostsIdle => Hosts - HostsRendering;
 
@@ -15,7 +18,7 @@ public sealed record FarmSummary(int Instances, int Rendering, int Idle, int Hos
         var counter = new Counter();
         foreach (var instance in instances)
         {
-            counter.Add(instance.Host, instance.State == InstanceState.Rendering);
+            counter.Add(instance.Host, instance.State.Renders(), instance.State == InstanceState.Stalled);
         }
 
         return counter.ToSummary();
@@ -28,10 +31,12 @@ public sealed record FarmSummary(int Instances, int Rendering, int Idle, int Hos
         private readonly Dictionary<string, bool> _hosts = new(StringComparer.Ordinal);
         private int _instances;
         private int _rendering;
+        private int _stalled;
 
-        public void Add(string host, bool rendering)
+        public void Add(string host, bool rendering, bool stalled = false)
         {
             _instances++;
+            _stalled += rendering && stalled ? 1 : 0;
             if (rendering)
             {
                 _rendering++;
@@ -44,6 +49,6 @@ public sealed record FarmSummary(int Instances, int Rendering, int Idle, int Hos
         }
 
         public FarmSummary ToSummary() =>
-            new(_instances, _rendering, _instances - _rendering, _hosts.Count) { HostsRendering = _hosts.Count(h => h.Value) };
+            new(_instances, _rendering, _instances - _rendering, _hosts.Count) { HostsRendering = _hosts.Count(h => h.Value), Stalled = _stalled };
     }
 }

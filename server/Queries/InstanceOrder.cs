@@ -79,7 +79,7 @@ public readonly record struct InstanceOrder(SortKey Key, bool Descending)
     internal PagePosition PositionOf(InstanceRecord record) => Key switch
     {
         SortKey.Host or SortKey.Instance => new PagePosition { Host = record.Key.Host, Instance = record.Key.Instance },
-        SortKey.State => new PagePosition { Host = record.Key.Host, Instance = record.Key.Instance, Number = record.Rendering ? 1 : 0 },
+        SortKey.State => new PagePosition { Host = record.Key.Host, Instance = record.Key.Instance, Number = StateRank(record.Rendering, record.Stalled) },
         _ => PositionOf(record.Read()),
     };
 
@@ -91,7 +91,7 @@ public readonly record struct InstanceOrder(SortKey Key, bool Descending)
         return Key switch
         {
             SortKey.Host or SortKey.Instance => position,
-            SortKey.State => position with { Number = report.Rendering ? 1 : 0 },
+            SortKey.State => position with { Number = StateRank(report.Rendering, entry.Stalled) },
             SortKey.CurrentFrame => position with { Number = report.CurrentFrame },
             SortKey.Progress => position with { Fraction = ProgressOf(report) },
             SortKey.FramesRendered => position with { Number = (long)Math.Min(report.FramesRendered, long.MaxValue) },
@@ -130,6 +130,9 @@ public readonly record struct InstanceOrder(SortKey Key, bool Descending)
     }
 
     /// <summary>As the page shows it: the job's progress while rendering one, else below every progress.</summary>
+    /// <summary>Idle, then rendering, then stalled: sorted by state descending, the renders that need someone come first.</summary>
+    private static int StateRank(bool rendering, bool stalled) => rendering ? stalled ? 2 : 1 : 0;
+
     private static double ProgressOf(in InstanceReport report) =>
         report is { Rendering: true, JobFrameStart: { } start, JobFrameEnd: { } end }
             ? JobStatus.ProgressOf(start, end, report.CurrentFrame)

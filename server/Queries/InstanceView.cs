@@ -16,6 +16,9 @@ public sealed record InstanceView
     /// <summary>Null before the instance's first render job.</summary>
     public JobStatus? Job { get; init; }
 
+    /// <summary>The frame under way; null between frames.</summary>
+    public FrameStatus? Frame { get; init; }
+
     /// <summary>Frames rendered by this Blender process.</summary>
     public required ulong FramesRendered { get; init; }
 
@@ -46,7 +49,8 @@ public sealed record InstanceView
     public static InstanceView From(InstanceEntry entry, TimeProvider timeProvider)
     {
         var report = entry.Report;
-        var state = report.Rendering ? InstanceState.Rendering : InstanceState.Idle;
+        var state = report.Rendering ? entry.Stalled ? InstanceState.Stalled : InstanceState.Rendering : InstanceState.Idle;
+        var frame = FrameStatus.Of(report, entry.LastSeen);
         return new InstanceView
         {
             Host = entry.Key.Host,
@@ -54,11 +58,13 @@ public sealed record InstanceView
             State = state,
             CurrentFrame = report.CurrentFrame,
             Job = report is { JobFrameStart: { } start, JobFrameEnd: { } end }
-                ? state == InstanceState.Rendering
+                ? state.Renders()
                     ? new JobStatus(start, end, JobStatus.ProgressOf(start, end, report.CurrentFrame),
-                        JobStatus.EtaOf(end, report.CurrentFrame, report.FrameSecondsBuckets, report.FrameSecondsSum))
+                        JobStatus.EtaOf(end, report.CurrentFrame, report.FrameSecondsBuckets, report.FrameSecondsSum,
+                            report.FrameElapsedSeconds, frame?.Progress))
                     : new JobStatus(start, end, null)
                 : null,
+            Frame = frame,
             FramesRendered = report.FramesRendered,
             LastSeen = entry.LastSeen,
             // The monotonic clock, so that a wall-clock step does not age every instance at once.

@@ -4,7 +4,7 @@ namespace RenderFarm.Server.Queries;
 
 /// <summary>Which instances a status query asks for; null members match everything.</summary>
 /// <param name="Host">The host's exact name.</param>
-/// <param name="State">Rendering or idle.</param>
+/// <param name="State">Rendering (stalled or not), stalled, or idle.</param>
 /// <param name="HostContains">Part of the host's name, in any case: what a person types into the farm page's search box.</param>
 /// <param name="Instance">The instance's exact name: with <paramref name="Host"/>, what a per-node check asks about.</param>
 public readonly record struct StatusFilter(string? Host, InstanceState? State, string? HostContains = null, string? Instance = null)
@@ -49,7 +49,7 @@ public readonly record struct StatusFilter(string? Host, InstanceState? State, s
             parsedState = ParseState(state);
             if (parsedState is null)
             {
-                return new StatusQueryError("state", $"state: must be 'rendering' or 'idle', was '{Shorten(state)}'");
+                return new StatusQueryError("state", $"state: must be 'rendering', 'stalled' or 'idle', was '{Shorten(state)}'");
             }
         }
 
@@ -58,12 +58,18 @@ public readonly record struct StatusFilter(string? Host, InstanceState? State, s
         return null;
     }
 
-    /// <summary>Whether the instance <paramref name="key"/>, rendering or not, matches: all a filter looks at.</summary>
-    public bool Matches(InstanceKey key, bool rendering) =>
+    /// <summary>Whether the instance <paramref name="key"/>, rendering (and stalled) or not, matches: all a filter looks at.</summary>
+    public bool Matches(InstanceKey key, bool rendering, bool stalled = false) =>
         (Host is null || string.Equals(key.Host, Host, StringComparison.Ordinal))
         && (Instance is null || string.Equals(key.Instance, Instance, StringComparison.Ordinal))
         && (HostContains is null || key.Host.Contains(HostContains, StringComparison.OrdinalIgnoreCase))
-        && (State is null || rendering == (State == InstanceState.Rendering));
+        && State switch
+        {
+            null => true,
+            InstanceState.Idle => !rendering,
+            InstanceState.Stalled => rendering && stalled,
+            _ => rendering,
+        };
 
     // Echoing a value back helps whoever typed it; echoing a megabyte does not.
     internal static string Shorten(string value) => value.Length <= 64 ? value : value[..64] + "…";
@@ -72,6 +78,7 @@ public readonly record struct StatusFilter(string? Host, InstanceState? State, s
     {
         "rendering" => InstanceState.Rendering,
         "idle" => InstanceState.Idle,
+        "stalled" => InstanceState.Stalled,
         _ => null,
     };
 }

@@ -64,6 +64,43 @@ internal sealed class HostRecord(string host)
         }
     }
 
+    /// <summary>
+    /// The upper bound of the bucket that holds the host's 95th-percentile frame, in seconds; null before
+    /// <see cref="MinFramesForP95"/> frames, and when it lies beyond the last bound (no bound to hold a frame to).
+    /// </summary>
+    public double? FrameSecondsP95()
+    {
+        lock (this)
+        {
+            // In doubles: counts saturate at ulong.MaxValue (see Add), and their sum must not wrap.
+            double total = 0;
+            for (var b = 0; b < FrameTimes.BucketCount; b++)
+            {
+                total += _counts[b];
+            }
+
+            if (total < MinFramesForP95)
+            {
+                return null;
+            }
+
+            double below = 0;
+            for (var b = 0; b < FrameTimes.Bounds.Length; b++)
+            {
+                below += _counts[b];
+                if (below >= 0.95 * total)
+                {
+                    return FrameTimes.Bounds[b];
+                }
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>Frames a host must have rendered before its frame times bound how long a frame may take.</summary>
+    public const ulong MinFramesForP95 = 10;
+
     /// <summary>The totals as a histogram exposes them: cumulative bucket counts (the last one is every frame) and the sum of seconds.</summary>
     /// <param name="buckets">Receives the cumulative counts, <see cref="FrameTimes.BucketCount"/> of them.</param>
     public (double Sum, int Version) Read(Span<ulong> buckets)

@@ -4,7 +4,8 @@ namespace RenderFarm.Server.Registry;
 /// One instance as readers see it: its latest report and when it arrived, copied out of its
 /// <see cref="InstanceRecord"/> in one piece, so that no field of it is from a different report than another.
 /// </summary>
-public readonly struct InstanceEntry(InstanceKey key, InstanceReport report, long lastSeenTimestamp, DateTimeOffset lastSeen)
+public readonly struct InstanceEntry(InstanceKey key, InstanceReport report, long lastSeenTimestamp, DateTimeOffset lastSeen,
+    bool stalled = false)
 {
     public InstanceKey Key { get; } = key;
 
@@ -15,4 +16,7 @@ public readonly struct InstanceEntry(InstanceKey key, InstanceReport report, lon
 
     /// <summary>Wall-clock time of the last applied report: shown to people.</summary>
     public DateTimeOffset LastSeen { get; } = lastSeen;
+
+    /// <summary>Rendering, and stalled as of its last report (see <see cref="StallRule"/>).</summary>
+    public bool Stalled { get; } = stalled;
 }

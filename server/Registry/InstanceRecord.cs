@@ -23,11 +23,13 @@ internal sealed class InstanceRecord
     private StrongBox<SessionClaims>? _highWater;
     private bool _retired;
 
-    public InstanceRecord(InstanceKey key, in InstanceReport report, long timestamp, DateTimeOffset now, TextPool texts, HostRecord hostRecord)
+    public InstanceRecord(InstanceKey key, in InstanceReport report, long timestamp, DateTimeOffset now, TextPool texts, HostRecord hostRecord,
+        bool stalled = false)
     {
         Key = key;
         HostRecord = hostRecord;
-        _entry = new InstanceEntry(key, report.WithTextsOf(default, texts) with { Host = key.Host, Instance = key.Instance }, timestamp, now);
+        _entry = new InstanceEntry(key, report.WithTextsOf(default, texts) with { Host = key.Host, Instance = key.Instance }, timestamp, now,
+            stalled);
     }
 
     public InstanceKey Key { get; }
@@ -60,6 +62,9 @@ internal sealed class InstanceRecord
     /// </summary>
     public bool Rendering => _entry.Report.Rendering;
 
+    /// <summary>Stalled as of the last report, read without the lock as <see cref="Rendering"/> is.</summary>
+    public bool Stalled => _entry.Stalled;
+
     /// <summary>
     /// When the last report came (<see cref="TimeProvider.GetTimestamp"/>), read without the lock as
     /// <see cref="Rendering"/> is: an aligned long is read whole, and a racing report shows or not.
@@ -89,8 +94,9 @@ internal sealed class InstanceRecord
 
     /// <param name="replaced">The report of the session this one replaced while it was rendering (a lost render), else null.</param>
     /// <param name="progress">What the report added to its session's frames and renders, when applied.</param>
-    public RecordUpdate Apply(in InstanceReport report, long timestamp, DateTimeOffset now, TextPool texts, out InstanceReport? replaced,
-        out SessionProgress progress)
+    /// <param name="stalled">Whether the report shows a stalled render (judged by the registry's <see cref="StallRule"/>).</param>
+    public RecordUpdate Apply(in InstanceReport report, long timestamp, DateTimeOffset now, TextPool texts, bool stalled,
+        out InstanceReport? replaced, out SessionProgress progress)
     {
         replaced = null;
         progress = default;
@@ -133,7 +139,7 @@ internal sealed class InstanceRecord
                 SessionId = Kept(previous.SessionId, report.SessionId),
             };
 
-            _entry = new InstanceEntry(Key, stored, timestamp, now);
+            _entry = new InstanceEntry(Key, stored, timestamp, now, stalled);
             progress = Progress(sameSession, previous, stored);
             return RecordUpdate.Applied;
         }
@@ -144,7 +150,7 @@ internal sealed class InstanceRecord
     {
         lock (_gate)
         {
-            _entry = new InstanceEntry(Key, _entry.Report, timestamp, _entry.LastSeen);
+            _entry = new InstanceEntry(Key, _entry.Report, timestamp, _entry.LastSeen, _entry.Stalled);
         }
     }
 

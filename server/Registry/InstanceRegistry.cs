@@ -16,6 +16,7 @@ public sealed class InstanceRegistry(IOptions<RenderFarmOptions> options, TimePr
     private readonly ConcurrentDictionary<InstanceKey, InstanceRecord> _records = new();
     private readonly Lock _addGate = new();
     private readonly TextPool _texts = new();
+    private readonly StallRule _stalls = new(options.Value.StallAfter);
     private readonly TimeSpan _ttl = options.Value.InstanceTtl;
     private readonly int _maxInstances = options.Value.MaxInstances;
 
@@ -78,7 +79,7 @@ public sealed class InstanceRegistry(IOptions<RenderFarmOptions> options, TimePr
         {
             if (_records.TryGetValue(key, out var record))
             {
-                switch (record.Apply(report, timestamp, now, _texts, out var replaced, out var progress))
+                switch (record.Apply(report, timestamp, now, _texts, _stalls.Stalled(report, record.HostRecord), out var replaced, out var progress))
                 {
                     case RecordUpdate.Applied:
                         if (replaced is { } lost)
@@ -110,7 +111,8 @@ public sealed class InstanceRegistry(IOptions<RenderFarmOptions> options, TimePr
                             $"the server holds its limit of {_maxInstances} instances (RenderFarm:MaxInstances); known instances keep reporting");
                     }
 
-                    var added = new InstanceRecord(key, report, timestamp, now, _texts, _hosts.Join(key.Host, writer));
+                    var host = _hosts.Join(key.Host, writer);
+                    var added = new InstanceRecord(key, report, timestamp, now, _texts, host, _stalls.Stalled(report, host));
                     _records[key] = added;
                     Interlocked.Increment(ref _count);
                     _lostRenders.Withdraw(report.Host, report.Instance, report.SessionId);

@@ -50,6 +50,19 @@ public readonly record struct InstanceReport
     /// <summary>Why the session's last failed render failed, as the add-on could tell; empty before one failed.</summary>
     public string RenderFailure { get; init; } = "";
 
+    /// <summary>While a frame renders: seconds since it started, and since Blender last showed progress in it, as of the
+    /// report (<see cref="InstanceEntry.LastSeen"/> less them is when); null between frames.</summary>
+    public double? FrameElapsedSeconds { get; init; }
+    public double? ProgressAgeSeconds { get; init; }
+
+    /// <summary>Samples done and in all of the frame under way, where Blender tells them.</summary>
+    public uint? FrameSamplesDone { get; init; }
+    public uint? FrameSamplesTotal { get; init; }
+
+    /// <summary>The share of the frame under way that is done, 0 to 1 to the thousandth, where its samples are told.</summary>
+    public double? FrameProgress =>
+        this is { FrameSamplesDone: { } done, FrameSamplesTotal: { } total and > 0 } ? Math.Round((double)done / total, 3) : null;
+
     /// <summary>
     /// This report as the registry stores it after <paramref name="stored"/> (default for a new instance):
     /// every free-text value shared through <paramref name="texts"/>, and the stored string kept where the

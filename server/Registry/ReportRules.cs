@@ -25,6 +25,9 @@ public static class ReportRules
     /// <summary>CPU seconds of one process: 1,024 cores busy for the longest frame.</summary>
     public const double MaxCpuSeconds = 1024 * MaxFrameSeconds;
 
+    /// <summary>Samples of one frame: Cycles' own limit (2^24).</summary>
+    public const uint MaxSamples = 1 << 24;
+
     /// <summary>Memory of one process: a pebibyte.</summary>
     public const ulong MaxMemoryBytes = 1UL << 50;
 
@@ -45,6 +48,9 @@ public static class ReportRules
             ?? BucketsError(report.FrameSecondsBuckets)
             ?? SecondsError("last_frame_seconds", report.LastFrameSeconds, MaxFrameSeconds, "the longest frame")
             ?? SecondsError("process_cpu_seconds", report.ProcessCpuSeconds, MaxCpuSeconds, "1,024 cores for the longest frame")
+            ?? SecondsError("frame_elapsed_seconds", report.FrameElapsedSeconds, MaxFrameSeconds, "the longest frame")
+            ?? SecondsError("progress_age_seconds", report.ProgressAgeSeconds, MaxFrameSeconds, "the longest frame")
+            ?? SamplesError(report.FrameSamplesDone, report.FrameSamplesTotal)
             // A session's sums are at most what its counts allow: each frame (or cancelled render) up to the longest frame.
             ?? SecondsError("frame_seconds_sum", report.FrameSecondsSum, FramesOf(report.FrameSecondsBuckets) * MaxFrameSeconds,
                 "the longest frame for each frame counted in frame_seconds_counts")
@@ -103,6 +109,15 @@ public static class ReportRules
         {
             { } s when !double.IsFinite(s) || s < 0 => $"{field}: must be a finite number of seconds >= 0, was {Number(s)}",
             { } s when s > max => $"{field}: must be at most {Number(max)} seconds ({maxMeaning}), was {Number(s)}",
+            _ => null,
+        };
+
+    private static string? SamplesError(uint? done, uint? total) =>
+        (done, total) switch
+        {
+            (_, > MaxSamples) => $"frame_samples_total: must be at most {MaxSamples} (Cycles' limit), was {total}",
+            ({ } d, { } t) when d > t => $"frame_samples_done: must not be more than frame_samples_total ({t}), was {d}",
+            ({ } d, null) when d > MaxSamples => $"frame_samples_done: must be at most {MaxSamples} (Cycles' limit), was {d}",
             _ => null,
         };
 

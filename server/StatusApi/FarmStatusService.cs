@@ -72,7 +72,7 @@ public sealed class FarmStatusService(FarmStatusReader reader)
         {
             Host = status.Host,
             Instance = status.Instance,
-            State = status.State == InstanceState.Rendering ? RenderState.Rendering : RenderState.Idle,
+            State = status.State.Renders() ? RenderState.Rendering : RenderState.Idle,
             CurrentFrame = status.CurrentFrame,
             FramesRendered = status.FramesRendered,
             LastSeen = Timestamp.FromDateTimeOffset(status.LastSeen),

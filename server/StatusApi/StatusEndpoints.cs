@@ -123,7 +123,7 @@ public static class StatusEndpoints
 
         Add("host", withHost ? query.Filter.Host : null);
         Add("instance", query.Filter.Instance);
-        Add("state", query.Filter.State is { } state ? (state == InstanceState.Rendering ? "rendering" : "idle") : null);
+        Add("state", query.Filter.State?.Name());
         Add("hostContains", query.Filter.HostContains);
         Add("orderBy", query.Order == InstanceOrder.Default ? null : query.Order.ToString());
         Add("pageSize", pageSize.ToString(CultureInfo.InvariantCulture));

@@ -5,11 +5,13 @@ namespace RenderFarm.BlenderTests;
 
 /// <summary>
 /// What render wranglers see, end to end with the real things: Blender → server → Prometheus 2.42 and 3.5 with the
-/// shipped rules → Alertmanager → a webhook. Five Blenders per version: one renders its job to the end and exits
+/// shipped rules → Alertmanager → a webhook. Seven Blenders per version: one renders its job to the end and exits
 /// (frame times, peak memory, device, samples, job, outcome), one is cancelled mid-render with Ctrl-C and exits
 /// cleanly, one is killed mid-render (a lost render: RenderFarmRenderLost names it), one is killed idle (an idle
 /// expiry: never RenderFarmRenderLost), and one renders into a folder it cannot write to, so Blender gives up after
-/// its first frame and exits 1 (a failed render: RenderFarmRenderFailed names it and the file it could not save).
+/// its first frame and exits 1 (a failed render: RenderFarmRenderFailed names it and the file it could not save);
+/// and two with RenderFarm:StallAfter at 3 s: one whose main thread blocks in a handler as frame 2 starts (stalled,
+/// RenderFarmRenderStalled, then not once it goes on), one slow frame that samples all along (never stalled).
 /// </summary>
 public class RenderTelemetryTests(ITestOutputHelper output)
 {
@@ -18,6 +20,9 @@ public class RenderTelemetryTests(ITestOutputHelper output)
     private const string Job = "shot010_lighting v3";
     private static readonly TimeSpan Ttl = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan StallAfter = TimeSpan.FromSeconds(3);
+    private const int HangSeconds = 15;
+    private const int SlowSamples = 2000;
 
     [Theory]
     [MemberData(nameof(BlenderVersion.Names), MemberType = typeof(BlenderVersion))]
@@ -28,6 +33,7 @@ public class RenderTelemetryTests(ITestOutputHelper output)
         {
             ["RenderFarm:InstanceTtl"] = Ttl.ToString("c", CultureInfo.InvariantCulture),
             ["RenderFarm:HeartbeatInterval"] = "00:00:01",
+            ["RenderFarm:StallAfter"] = StallAfter.ToString("c", CultureInfo.InvariantCulture),
         }, output);
         await using var monitoring = await FarmMonitoring.StartAsync(server, output);
         using var scraper = new Scraper(server);
@@ -35,6 +41,7 @@ public class RenderTelemetryTests(ITestOutputHelper output)
         var environment = new Dictionary<string, string>(Transport.Environment(Transport.GrpcWeb)) { ["RENDERFARM_JOB"] = Job };
         var (completed, cancelled, killed, idle, failed) = (Transport.UniqueHost("completed"), Transport.UniqueHost("cancelled"),
             Transport.UniqueHost("killed"), Transport.UniqueHost("idle"), Transport.UniqueHost("failed"));
+        var (hung, slow) = (Transport.UniqueHost("hung"), Transport.UniqueHost("slow"));
 
         await using var completing = await BlenderRun.RenderAsync(blenderVersion, setting, completed, output, CompletedFrames, Samples, environment);
         await using var cancelling = await BlenderRun.RenderAsync(blenderVersion, setting, cancelled, output, 500, Samples, environment);
@@ -43,14 +50,42 @@ public class RenderTelemetryTests(ITestOutputHelper output)
         // /proc/self takes no new file, from root either, in every Debian root as here: Blender cannot save frame 1.
         await using var failing = await BlenderRun.RenderAndExitAsync(blenderVersion, setting, failed, output, 3, Samples,
             new Dictionary<string, string>(environment) { ["RENDERFARM_TEST_OUTPUT"] = UnwritableFolder });
+        // Its main thread blocks in a handler as frame 2 starts, for HangSeconds, then goes on: a hung frame that comes back.
+        await using var hanging = await BlenderRun.RenderAsync(blenderVersion, setting, hung, output, 3, Samples,
+            new Dictionary<string, string>(environment) { ["RENDERFARM_TEST_HANG_FRAME"] = "2", ["RENDERFARM_TEST_HANG_SECONDS"] = $"{HangSeconds}" });
+        // One frame far longer than StallAfter that samples all along: slow, never stalled.
+        await using var sampling = await BlenderRun.RenderAsync(blenderVersion, setting, slow, output, 1, SlowSamples, environment);
         // When it exits, taken as it happens: the fault-to-alert time is measured from there.
         var failingExit = failing.WaitForExitAsync(Deadline).ContinueWith(exit => (Code: exit.Result, At: DateTimeOffset.UtcNow),
             TaskScheduler.Default);
+
+        // First, while its main thread is blocked: the hung frame, and the slow one beside it.
+        await AssertHungFrameIsStalledAsync(monitoring, scraper, hanging, hung, slow);
 
         // Mid-render, a frame or more done: one is cancelled (Ctrl-C), one dies.
         await scraper.UntilAsync(s => s.Instance("blender_frames_rendered_total", cancelled, "0") >= 1
             && s.Instance("blender_frames_rendered_total", killed, "0") >= 1
             && s.Instance("Blender_Render", idle, "0") == 0, Deadline, "two renders a frame in, one Blender idle");
+        // Progress inside the frame under way, by the server's clock: started at most a few seconds ago and shown progress
+        // since; its share done where Blender tells its samples (4.x and 5.x pass Cycles' stats text, 3.x passes none).
+        var progress = await scraper.UntilAsync(s => s.Instance("blender_frame_started_timestamp_seconds", killed, "0") is not null
+            && (!blenderVersion.IsExtension || s.Instance("blender_frame_progress", killed, "0") is not null), Deadline, "progress in a frame");
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
+        var frameStarted = progress.Instance("blender_frame_started_timestamp_seconds", killed, "0") ?? -1;
+        var progressAt = progress.Instance("blender_render_progress_timestamp_seconds", killed, "0") ?? -1;
+        output.WriteLine($"{blenderVersion}: frame under way started {now - frameStarted:F2} s ago, progress {now - progressAt:F2} s ago, "
+            + $"share done {progress.Instance("blender_frame_progress", killed, "0")?.ToString(CultureInfo.InvariantCulture) ?? "not told"}");
+        Assert.InRange(frameStarted, now - 10, progressAt);
+        Assert.InRange(progressAt, frameStarted, now + 1);
+        if (blenderVersion.IsExtension)
+        {
+            Assert.InRange(progress.Instance("blender_frame_progress", killed, "0") ?? -1, 0, 1);
+        }
+        else
+        {
+            Assert.Null(progress.Instance("blender_frame_progress", killed, "0"));
+        }
+
         // The jobs table shows jobs being rendered, and the frame-time panels frames being finished (rate() needs the
         // counts to grow while Prometheus watches, as they do here, mid-render): now, in both Prometheus versions.
         await AssertPanelsShowDataAsync(monitoring, RenderingPanels);
@@ -76,7 +111,8 @@ public class RenderTelemetryTests(ITestOutputHelper output)
         // The instances went with their sign-off; their hosts' frame times stay, for the next task's Blender to add to.
         Assert.DoesNotContain(signedOff.Samples, s => s.Label("instance") != "" && s.Label("host") is var h && (h == completed || h == cancelled));
         AssertHostFrameTimes(signedOff, completed);
-        Assert.Equal((1, 1), (signedOff.Value("renderfarm_renders_total", ("outcome", "completed")),
+        // Completed: the job above, and the hung and the slow render, which ended before (see AssertHungFrameIsStalledAsync).
+        Assert.Equal((3, 1), (signedOff.Value("renderfarm_renders_total", ("outcome", "completed")),
             signedOff.Value("renderfarm_renders_total", ("outcome", "cancelled"))));
 
         // The server tells the lost render (the killed one, at the frame it was on) from the rest.
@@ -121,6 +157,59 @@ public class RenderTelemetryTests(ITestOutputHelper output)
     }
 
     private const string UnwritableFolder = "/proc/self";
+
+    /// <summary>The hung frame: stalled on /metrics and in the status API once StallAfter passes without progress, alerted by
+    /// name from both Prometheus versions, and no longer once Blender goes on; the slow frame that samples is never stalled.</summary>
+    private async Task AssertHungFrameIsStalledAsync(FarmMonitoring monitoring, Scraper scraper, BlenderRun hanging, string hung, string slow)
+    {
+        var hungAt = DateTimeOffset.FromUnixTimeMilliseconds((long)(await hanging.EventTimeAsync("hang", Deadline) * 1000));
+        var slowStalled = new List<double>();
+        var stalled = await scraper.UntilAsync(s =>
+        {
+            if (s.Instance("blender_render_stalled", slow, "0") is { } slowValue)
+            {
+                slowStalled.Add(slowValue);
+            }
+
+            return s.Instance("blender_render_stalled", hung, "0") == 1;
+        }, Deadline, "the hung frame stalled");
+        output.WriteLine($"stalled on /metrics {(DateTimeOffset.UtcNow - hungAt).TotalSeconds:F1} s after the main thread blocked (StallAfter {StallAfter.TotalSeconds} s)");
+        Assert.Equal(1, stalled.Instance("Blender_Render", hung, "0")); // present and rendering all along
+        // Blocked as frame 2 starts: before the add-on's own render_pre ran (frame 1 is the last it saw end) or after it.
+        var hungFrame = stalled.Instance("blender_current_frame", hung, "0");
+        Assert.InRange(hungFrame ?? -1, 1, 2);
+        foreach (var (prometheus, _) in FarmMonitoring.PrometheusVersions)
+        {
+            var alert = await monitoring.Webhook.UntilFiringAsync("RenderFarmRenderStalled",
+                a => a["labels"]?["prometheus"]?.ToString() == prometheus && a["labels"]?["host"]?.ToString() == hung, Deadline, monitoring.Logs);
+            output.WriteLine($"Prometheus {prometheus}: RenderFarmRenderStalled received {(monitoring.Webhook.ReceivedAt(alert) - hungAt).TotalSeconds:F1} s "
+                + $"after the main thread blocked: {alert.ToJsonString()}");
+            Assert.Equal(("0", "warning", Job), (alert["labels"]!["instance"]!.ToString(), alert["labels"]!["severity"]!.ToString(),
+                alert["labels"]!["render_job"]!.ToString()));
+            Assert.Contains($"Frame {hungFrame} of an unsaved file (job {Job})", alert["annotations"]!["description"]!.ToString(), StringComparison.Ordinal);
+        }
+
+        // Blender goes on: the frame shows progress again and is no longer stalled.
+        await hanging.EventTimeAsync("unhang", Deadline);
+        await scraper.UntilAsync(s => s.Instance("blender_render_stalled", hung, "0") is null or 0, Deadline, "the hung frame moving again");
+        // The slow frame ran past StallAfter sampling all along, and was never stalled.
+        var slowDone = await scraper.UntilAsync(s =>
+        {
+            if (s.Instance("blender_render_stalled", slow, "0") is { } slowValue)
+            {
+                slowStalled.Add(slowValue);
+            }
+
+            return s.Value("blender_renders_total", ("host", slow), ("outcome", "completed")) == 1;
+        }, Deadline, "the slow render finished");
+        var slowSeconds = slowDone.Instance("blender_last_frame_seconds", slow, "0") ?? 0;
+        output.WriteLine($"slow frame: {slowSeconds:F1} s, stalled in {slowStalled.Count(v => v == 1)} of {slowStalled.Count} scrapes");
+        Assert.True(slowSeconds > StallAfter.TotalSeconds, $"the slow frame took {slowSeconds} s, not past StallAfter: it proves nothing");
+        Assert.NotEmpty(slowStalled);
+        Assert.All(slowStalled, v => Assert.Equal(0, v));
+        await scraper.UntilAsync(s => s.Value("blender_renders_total", ("host", hung), ("outcome", "completed")) == 1, Deadline,
+            "the hung render completed once it went on");
+    }
 
     /// <summary>The render Blender gave up on (it could not save its first frame): exit code 1 as Blender gives it, counted
     /// as failed, listed with the file it could not save, and alerted by name from both Prometheus versions.</summary>

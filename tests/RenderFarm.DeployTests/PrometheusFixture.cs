@@ -144,6 +144,15 @@ public sealed class PrometheusFixture : IAsyncLifetime, IDisposable
             report.FrameSecondsSum = 2.5 * frames;
             report.FramePeakMemoryBytes = 600_000_000 + (frames % 7 * 10_000_000);
             report.RendersCompleted = sequence / 10;
+            if (rendering)
+            {
+                // The frame under way: 1.2 s in, its last progress 0.2 s ago, a quarter of its samples done.
+                report.FrameElapsedSeconds = 1.2;
+                report.ProgressAgeSeconds = 0.2;
+                report.FrameSamplesDone = 32;
+                report.FrameSamplesTotal = 128;
+            }
+
             foreach (var replica in replicas)
             {
                 await new Reporter.ReporterClient(_channels[replica]).ReportAsync(report);

@@ -85,7 +85,7 @@ public class PromtoolTests
         var alerts = Yaml.Load(Rules)["groups"]!.AsArray().SelectMany(g => g!["rules"]!.AsArray()).Select(r => r!["alert"]!.ToString()).ToList();
         var cases = Yaml.Load(RuleTests)["tests"]!.AsArray().SelectMany(t => t!["alert_rule_test"]!.AsArray()).ToList();
 
-        Assert.Equal(7, alerts.Count);
+        Assert.Equal(8, alerts.Count);
         foreach (var alert in alerts)
         {
             var mine = cases.Where(c => c!["alertname"]!.ToString() == alert).ToList();

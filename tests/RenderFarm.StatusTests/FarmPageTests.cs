@@ -73,6 +73,25 @@ public class FarmPageTests(PageFixture fixture, ITestOutputHelper output) : ICla
     }
 
     [Fact]
+    public async Task The_frame_under_way_shows_its_share_done_where_blender_tells_its_samples()
+    {
+        await using var context = await NewContextAsync();
+        var page = await context.NewPageAsync();
+        await OpenAsync(page);
+        var report = Farm.Report("page-sampling", rendering: true, frame: 12, job: (1, 100));
+        report.FrameElapsedSeconds = 40;
+        report.ProgressAgeSeconds = 1;
+        report.FrameSamplesDone = 176;
+        report.FrameSamplesTotal = 256;
+        await _farm.SendAsync(report);
+
+        var row = page.Locator("tr[data-host='page-sampling']");
+        await Assertions.Expect(row.Locator(".job .frame-progress")).ToHaveTextAsync("frame 69%", new() { Timeout = Ms(Deadline) });
+        await Assertions.Expect(row.Locator("td.frame")).ToHaveTextAsync("12");
+        await Assertions.Expect(row.Locator("td.frame")).ToHaveAttributeAsync("title", new System.Text.RegularExpressions.Regex("^frame started .+, last progress .+$"));
+    }
+
+    [Fact]
     public async Task A_render_its_blender_says_failed_is_listed_with_the_reason_it_gave()
     {
         await using var context = await NewContextAsync();

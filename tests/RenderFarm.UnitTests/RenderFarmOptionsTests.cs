@@ -30,6 +30,16 @@ public class RenderFarmOptionsTests
         Assert.Contains("RenderFarm:GrpcPort must be between 0 and 65535.", errors);
     }
 
+    [Theory]
+    [InlineData("00:00:00.5")]
+    [InlineData("8.00:00:00")]
+    public void Stall_after_is_a_second_to_a_week(string value)
+    {
+        var errors = Validate(new RenderFarmOptions { StallAfter = TimeSpan.Parse(value, System.Globalization.CultureInfo.InvariantCulture) });
+
+        Assert.Contains(errors, e => e.StartsWith("RenderFarm:StallAfter must be between 00:00:01 and 7.00:00:00", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Both_ports_cannot_be_the_same()
     {

@@ -56,6 +56,30 @@ public class RenderTelemetryTests
     }
 
     [Fact]
+    public async Task The_frame_under_way_is_on_metrics_as_its_start_its_last_progress_and_its_share_done()
+    {
+        var (registry, time) = Reports.NewRegistry();
+        registry.Apply(Reports.Valid(rendering: true) with
+        {
+            FrameElapsedSeconds = 30, ProgressAgeSeconds = 2.5, FrameSamplesDone = 16, FrameSamplesTotal = 64,
+        });
+        registry.Apply(Reports.Valid(host: "node02", rendering: true) with { FrameElapsedSeconds = 7, ProgressAgeSeconds = 7 }); // 3.x
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
+
+        var scrape = await FarmExpositionTests.ScrapeAsync(registry);
+
+        Assert.Equal(now - 30, scrape.Instance("blender_frame_started_timestamp_seconds", "node01", "0"));
+        Assert.Equal(now - 2.5, scrape.Instance("blender_render_progress_timestamp_seconds", "node01", "0"));
+        Assert.Equal(0.25, scrape.Instance("blender_frame_progress", "node01", "0"));
+        Assert.Equal(now - 7, scrape.Instance("blender_render_progress_timestamp_seconds", "node02", "0"));
+        Assert.Null(scrape.Instance("blender_frame_progress", "node02", "0")); // no samples told: no share
+
+        registry.Apply(Reports.Valid(sequence: 2, rendering: true));
+        scrape = await FarmExpositionTests.ScrapeAsync(registry);
+        Assert.Null(scrape.Instance("blender_frame_started_timestamp_seconds", "node01", "0")); // between frames
+    }
+
+    [Fact]
     public async Task An_instance_that_never_rendered_has_no_histogram_and_no_frame_peak()
     {
         var (registry, _) = Reports.NewRegistry();

@@ -106,6 +106,11 @@ public class ReportRulesTests
         { "job_frame_end: must be a frame Blender can have", r => r with { JobFrameStart = 1, JobFrameEnd = 1_048_575 } },
         { "resident_memory_bytes: must be at most", r => r with { ResidentMemoryBytes = ulong.MaxValue } },
         { "frame_peak_memory_bytes: must be at most", r => r with { FramePeakMemoryBytes = (1UL << 50) + 1 } },
+        { "frame_elapsed_seconds: must be a finite number of seconds >= 0", r => r with { FrameElapsedSeconds = double.NaN } },
+        { "progress_age_seconds: must be at most 10000000 seconds", r => r with { FrameElapsedSeconds = 1, ProgressAgeSeconds = 1e8 } },
+        { "frame_samples_done: must not be more than frame_samples_total (64)", r => r with { FrameSamplesDone = 65, FrameSamplesTotal = 64 } },
+        { "frame_samples_total: must be at most 16777216", r => r with { FrameSamplesTotal = uint.MaxValue } },
+        { "renders_failed: must be at most 1,000,000,000", r => r with { RendersFailed = ulong.MaxValue } },
     };
 
     [Theory]

@@ -222,3 +222,40 @@ def test_a_setting_this_blender_lacks_reads_as_unknown_and_the_rest_is_still_rep
     scene = SimpleNamespace(name="Shot", render=SimpleNamespace(engine="CYCLES"))
     info = SceneInfo.of_blender(scene, SimpleNamespace(filepath="a.blend"), SimpleNamespace(addons=None))
     assert info == SceneInfo(scene="Shot", blend_file="a.blend", engine="CYCLES", device="", samples=None)
+
+
+def test_progress_inside_a_frame_is_its_start_and_blenders_last_sign_of_life_with_samples_where_told(tracker, clock):
+    tracker.render_init(SceneInfo("A", "", "CYCLES"), 1, (1, 10))
+    started = clock()
+    state = tracker.frame_started(1)
+    assert (state.frame_started_at, state.progress_at, state.frame_samples) == (started, started, None)
+    clock.advance(3.0)
+    state = tracker.progress("Fra:1 Mem:10.34M (Peak 10.34M) | Time:00:00.03 | Scene, ViewLayer | Sample 12/64")  # 4.3
+    assert (state.frame_started_at, state.progress_at, state.frame_samples) == (started, started + 3.0, (12, 64))
+    clock.advance(2.0)
+    state = tracker.progress(None)  # 3.4 passes no text: the time alone, the samples as last told
+    assert (state.progress_at, state.frame_samples) == (started + 5.0, (12, 64))
+    state = tracker.progress("Mem: 1M | Sample 64/64")  # 5.2
+    assert state.frame_samples == (64, 64)
+    clock.advance(1.0)
+    state = tracker.frame_finished(1)
+    # Between frames: no frame under way, and its end is the render's last sign of life (a hang before the next frame,
+    # in a driver evaluated for it, shows as no progress since).
+    assert (state.frame_started_at, state.progress_at, state.frame_samples) == (None, started + 6.0, None)
+    assert tracker.progress("Sample 1/64").frame_samples is None
+    tracker.render_ended(1)
+    assert tracker.snapshot().progress_at is None
+
+
+def test_stats_without_samples_or_before_any_frame_change_nothing_they_cannot_know(tracker, clock):
+    assert tracker.progress("Sample 3/8") == RenderSnapshot()  # not rendering
+    started = clock()
+    assert tracker.render_init(SceneInfo("A", "", "CYCLES"), 1, (1, 10)).progress_at == started  # the render's start
+    clock.advance(2.0)
+    state = tracker.progress("Sample 3/8")  # rendering, no frame started yet: progress, but no frame's samples
+    assert (state.progress_at, state.frame_samples) == (started + 2.0, None)
+    tracker.frame_started(1)
+    assert tracker.progress("Mem: 1M | Synchronizing object | Cube").frame_samples is None
+    assert tracker.progress("Sample 3/0").frame_samples is None  # no total: no share to tell
+    tracker.render_ended(1, cancelled=True)
+    assert tracker.snapshot().progress_at is None

@@ -1,5 +1,6 @@
 import itertools
 import random
+import struct
 import threading
 import time
 
@@ -212,6 +213,43 @@ def test_a_change_published_just_before_stop_goes_out_before_the_sign_off():
     assert [method for method, _, _ in transport.calls] == [REPORT, REPORT, SIGN_OFF]
     assert sent(transport, 1)[27] == 1 and sent(transport, 1)[28] == b"output not written: /out/f0001.png"
     assert transport.calls[1][2] <= 0.5  # within half the sign-off's second
+
+
+def test_progress_is_not_urgent_but_rides_the_next_report_as_ages_on_the_monotonic_clock(clock):
+    transport = FakeTransport()
+    reporter = make(transport, clock, [])
+    reporter._changed = False
+    snapshot = RenderSnapshot(rendering=True, current_frame=7, frame_started_at=clock() - 30.0,
+                              progress_at=clock() - 2.5, frame_samples=(12, 64))
+    reporter.publish(snapshot, urgent=False)
+    assert not reporter._changed  # no report of its own: Blender shows progress dozens of times a frame
+    reporter._report(reporter._latest_state)
+    fields_sent = sent(transport)
+    seconds = [struct.unpack("<d", fields_sent[number])[0] for number in (29, 30)]
+    assert (seconds, fields_sent[31], fields_sent[32]) == ([30.0, 2.5], 12, 64)
+    reporter._report(RenderSnapshot(rendering=True))
+    assert not {29, 30, 31, 32} & set(sent(transport))  # between frames: absent
+
+
+def test_a_busy_process_is_progress_between_blenders_rare_stats_calls_and_an_idle_one_is_not(clock):
+    # Cycles in the background calls render_stats at a frame's first sample and its last: the CPU time stands in.
+    cpu = [100.0]
+    transport = FakeTransport()
+    reporter = Reporter(transport, IDENTITY, "grpc://farm", lambda _: None, clock=clock, sequence=itertools.count(1),
+                        cpu_seconds=lambda: cpu[0], resident_memory=lambda: 4096)
+    frame = RenderSnapshot(rendering=True, frame_started_at=clock(), progress_at=clock())
+
+    def age_after(seconds, cpu_seconds):
+        clock.advance(seconds)
+        cpu[0] += cpu_seconds
+        reporter._report(frame)
+        return struct.unpack("<d", sent(transport)[30])[0]
+
+    assert age_after(0, 0) == 0.0
+    assert age_after(5, 4.0) == 0.0  # rendering on the CPU: busy, so the frame is alive
+    assert age_after(5, 0.5) == 0.0  # a GPU render's host thread: a tenth of a core is still busy
+    assert age_after(5, 0.01) == 5.0  # a hung driver or a deadlock: idle since the last report
+    assert age_after(5, 0.0) == 10.0
 
 
 def test_stop_returns_within_about_a_second_while_the_server_hangs():

@@ -102,6 +102,10 @@ REPORT_FIELDS = (
     Field("renders_cancelled", 26, "uint64"),
     Field("renders_failed", 27, "uint64"),
     Field("render_failure", 28, "string"),
+    Field("frame_elapsed_seconds", 29, "double", optional=True),
+    Field("progress_age_seconds", 30, "double", optional=True),
+    Field("frame_samples_done", 31, "uint32", optional=True),
+    Field("frame_samples_total", 32, "uint32", optional=True),
 )
 
 SIGN_OFF_FIELDS = (

@@ -4,6 +4,7 @@ Handlers call these methods with values they read from Blender; the tracker neve
 Blender object. Frames and render seconds are cumulative for this Blender process.
 """
 
+import re
 import threading
 import time
 from dataclasses import dataclass, replace
@@ -16,6 +17,13 @@ from .render_output import unwritten
 # engine to a farm: reported under one name, so a dashboard's engine filter works across versions.
 ENGINE_NAMES = {"BLENDER_EEVEE_NEXT": "BLENDER_EEVEE"}
 
+
+# How Cycles' stats text says how far the frame is (Blender 4.x and 5.x pass that text to render_stats; 3.x passes
+# none): "… | Sample 176/256".
+_SAMPLES = re.compile(r"\bSample (\d+)/(\d+)")
+
+# A snapshot's fields for the frame under way, once no frame is.
+_NO_FRAME = {"frame_started_at": None, "progress_at": None, "frame_samples": None}
 
 # Engines that always render on the GPU; Blender has no device setting for them.
 GPU_ENGINES = frozenset({"BLENDER_EEVEE", "BLENDER_WORKBENCH"})
@@ -106,6 +114,13 @@ class RenderSnapshot:
     renders_cancelled: int = 0
     renders_failed: int = 0
     render_failure: str = ""  # why the last failed render failed, as far as can be told
+    # While rendering, on the tracker's monotonic clock: when the frame under way started (None between frames) and
+    # when Blender last showed progress (the render's start, a frame's start or end, a render_stats call; None when
+    # not rendering: a hang between frames, in a driver evaluated for the next one, shows too); and the frame's samples
+    # done and in all where Blender tells them.
+    frame_started_at: float | None = None
+    progress_at: float | None = None
+    frame_samples: tuple[int, int] | None = None
 
 
 class RenderTracker:
@@ -134,15 +149,31 @@ class RenderTracker:
             self._frame_started_at = None
             return self._update(rendering=True, scene_info=scene_info, current_frame=frame,
                                 job_frame_start=job_frame_start, job_frame_end=job_frame_end,
-                                frame_times=self._snapshot.frame_times.started())
+                                frame_times=self._snapshot.frame_times.started(), progress_at=self._clock())
 
     def frame_started(self, frame, output_path=None):
         """``output_path``: where Blender is to save this frame, for a render that saves its frames (``-a``, ``-f``)."""
         with self._lock:
-            self._frame_started_at = self._clock()
+            now = self._clock()
+            self._frame_started_at = now
             self._frame_output = output_path
             self._peak_memory.frame_started()
-            return self._update(rendering=True, current_frame=frame)
+            # The start is the frame's first sign of life: a frame hanging before its first sample has shown none since.
+            return self._update(rendering=True, current_frame=frame, frame_started_at=now, progress_at=now,
+                                frame_samples=None)
+
+    def progress(self, stats_text=None):
+        """render_stats: Blender showed progress, with its stats text where it passes one (the frame's samples)."""
+        with self._lock:
+            snapshot = self._snapshot
+            if not snapshot.rendering:
+                return snapshot
+            samples = snapshot.frame_samples
+            if isinstance(stats_text, str) and snapshot.frame_started_at is not None:
+                found = _SAMPLES.search(stats_text)
+                if found is not None and int(found.group(2)) > 0:
+                    samples = (min(int(found.group(1)), int(found.group(2))), int(found.group(2)))
+            return self._update(progress_at=self._clock(), frame_samples=samples)
 
     def frame_finished(self, frame):
         with self._lock:
@@ -153,7 +184,8 @@ class RenderTracker:
             return self._update(current_frame=frame, frames_rendered=snapshot.frames_rendered + 1,
                                 render_seconds=snapshot.render_seconds + seconds,
                                 last_frame_seconds=seconds, frame_times=snapshot.frame_times.add(seconds),
-                                frame_peak_memory_bytes=self._peak_memory.frame_finished())
+                                frame_peak_memory_bytes=self._peak_memory.frame_finished(),
+                                frame_started_at=None, frame_samples=None, progress_at=self._clock())
 
     def render_ended(self, frame, cancelled=False):
         """render_complete, or render_cancel when ``cancelled``: a cancelled frame's time still counts as
@@ -174,7 +206,7 @@ class RenderTracker:
             outcome = ({"renders_cancelled": snapshot.renders_cancelled + 1} if cancelled
                        else {"renders_completed": snapshot.renders_completed + 1})
             return self._update(rendering=False, current_frame=frame,
-                                render_seconds=snapshot.render_seconds + seconds, **outcome)
+                                render_seconds=snapshot.render_seconds + seconds, **outcome, **_NO_FRAME)
 
     def render_failed(self):
         """Blender is exiting in the middle of a render, which will never end (a script's exit, an error that stopped
@@ -196,7 +228,7 @@ class RenderTracker:
         self._frame_output = None
         snapshot = self._snapshot
         return self._update(rendering=False, render_seconds=snapshot.render_seconds + seconds,
-                            renders_failed=snapshot.renders_failed + 1, render_failure=reason, **changes)
+                            renders_failed=snapshot.renders_failed + 1, render_failure=reason, **changes, **_NO_FRAME)
 
     def snapshot(self):
         with self._lock:

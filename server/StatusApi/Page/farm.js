@@ -100,9 +100,22 @@
       bar.append(fill);
       wrap.append(element('span', 'range', range), bar, element('span', 'percent', `${percent}%`));
       if (job.etaSeconds != null) wrap.append(element('span', 'eta', `ETA ${formatDuration(job.etaSeconds)}`));
+      // How far the frame under way is, where Blender tells its samples.
+      const share = instance.frame?.progress;
+      if (share != null) wrap.append(element('span', 'frame-progress', `frame ${Math.round(share * 100)}%`));
     }
 
     cell.append(wrap);
+    return cell;
+  }
+
+  // The current frame, and for the frame under way since when it renders and when it last showed progress.
+  function frameCell(instance) {
+    const cell = element('td', 'number frame', String(instance.currentFrame));
+    const frame = instance.frame;
+    if (frame) {
+      cell.title = `frame started ${new Date(frame.startedAt).toLocaleString()}, last progress ${new Date(frame.progressAt).toLocaleString()}`;
+    }
     return cell;
   }
 
@@ -132,7 +145,7 @@
       host,
       element('td', '', instance.instance),
       state,
-      element('td', 'number frame', String(instance.currentFrame)),
+      frameCell(instance),
       jobCell(instance),
       element('td', 'number', String(instance.framesRendered)),
       age,

@@ -37,3 +37,19 @@ def announce(event):
 
 for name in ("render_init", "render_complete", "render_cancel"):
     getattr(bpy.app.handlers, name).append(announce(name))
+
+
+# RENDERFARM_TEST_HANG_FRAME and RENDERFARM_TEST_HANG_SECONDS: Blender's main thread blocks in a handler as that frame
+# starts, as in a hung GPU driver or a deadlock, then goes on (a hung frame that comes back).
+if os.environ.get("RENDERFARM_TEST_HANG_FRAME"):
+    hang_frame = int(os.environ["RENDERFARM_TEST_HANG_FRAME"])
+    hang_seconds = float(os.environ.get("RENDERFARM_TEST_HANG_SECONDS", "10"))
+
+    @persistent
+    def hang(scene, *_args):
+        if scene.frame_current == hang_frame:
+            print(f"renderfarm-test: hang {time.time():.3f}", flush=True)
+            time.sleep(hang_seconds)
+            print(f"renderfarm-test: unhang {time.time():.3f}", flush=True)
+
+    bpy.app.handlers.render_pre.append(hang)

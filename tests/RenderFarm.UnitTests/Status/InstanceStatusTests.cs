@@ -23,6 +23,35 @@ public class InstanceStatusTests
         Assert.Equal(0.5, JobStatus.ProgressOf(int.MinValue, int.MaxValue, 0), precision: 4);
     }
 
+    [Theory]
+    // 10 frames left at a 60 s mean, the current one 20 s in: 9 × 60 plus its rest.
+    [InlineData(null, null, 600.0)]
+    [InlineData(20.0, null, 580.0)] // no samples told (3.x): the mean less what it took
+    [InlineData(90.0, null, 540.0)] // longer than the mean already: its rest unknown, never below the other frames
+    [InlineData(20.0, 0.25, 600.0)] // a quarter done in 20 s: 60 s more, at its own pace
+    [InlineData(20.0, 1.0, 540.0)]
+    public void The_eta_takes_off_the_part_of_the_current_frame_already_done(double? elapsed, double? progress, double expected)
+    {
+        Assert.Equal(expected, JobStatus.EtaOf(10, 1, FrameTimes.Cumulative([0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0]), 60, elapsed, progress));
+    }
+
+    [Fact]
+    public void The_frame_under_way_is_told_from_the_reports_ages_and_samples_by_the_servers_clock()
+    {
+        var (registry, time) = Reports.NewRegistry();
+        registry.Apply(Reports.Valid() with
+        {
+            Rendering = true, FrameElapsedSeconds = 30, ProgressAgeSeconds = 2.5, FrameSamplesDone = 16, FrameSamplesTotal = 64,
+        });
+        var now = time.GetUtcNow();
+
+        var frame = InstanceView.From(registry.Find("node01", "0")!.Value, time).Frame;
+
+        Assert.Equal(new FrameStatus(now.AddSeconds(-30), now.AddSeconds(-2.5), 16, 64, 0.25), frame);
+        registry.Apply(Reports.Valid(sequence: 2) with { Rendering = true });
+        Assert.Null(InstanceView.From(registry.Find("node01", "0")!.Value, time).Frame); // between frames
+    }
+
     [Fact]
     public void Rendering_instance_with_a_job_has_progress()
     {

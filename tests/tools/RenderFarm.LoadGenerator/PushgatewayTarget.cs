@@ -88,7 +88,16 @@ public sealed class PushgatewayTarget : IReportTarget
 
         text.Append("# TYPE blender_renders_total counter\n")
             .Append("blender_renders_total{outcome=\"completed\"} ").Append(instance.RendersCompleted).Append('\n')
-            .Append("blender_renders_total{outcome=\"cancelled\"} 0\n");
+            .Append("blender_renders_total{outcome=\"cancelled\"} 0\n")
+            .Append("blender_renders_total{outcome=\"failed\"} 0\n");
+        if (instance.Rendering)
+        {
+            var (elapsed, done, total) = instance.FrameUnderWay();
+            var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
+            Gauge(text, "blender_frame_started_timestamp_seconds", SimulatedInstance.Milliseconds(now - elapsed));
+            Gauge(text, "blender_render_progress_timestamp_seconds", SimulatedInstance.Milliseconds(now - 0.5));
+            Gauge(text, "blender_frame_progress", Math.Round((double)done / total, 3));
+        }
 
         Counter(text, "blender_process_cpu_seconds_total", SimulatedInstance.Milliseconds(instance.ProcessCpuSeconds));
         Gauge(text, "blender_process_resident_memory_bytes", instance.ResidentMemoryBytes);

@@ -138,6 +138,15 @@ public sealed class SimulatedInstance(string host, string instance)
             report.LastFrameSeconds = Milliseconds(last);
         }
 
+        if (Rendering && FrameUnderWay() is var (elapsed, done, total))
+        {
+            // The frame under way, as the add-on reports it: its age, its last progress half a second ago, its samples.
+            report.FrameElapsedSeconds = elapsed;
+            report.ProgressAgeSeconds = 0.5;
+            report.FrameSamplesDone = done;
+            report.FrameSamplesTotal = total;
+        }
+
         return report;
     }
 
@@ -156,6 +165,14 @@ public sealed class SimulatedInstance(string host, string instance)
         FrameSecondsCounts[bucket < 0 ? FrameSecondsBounds.Length : bucket]++;
         FrameSecondsSum += seconds;
         FramePeakMemoryBytes = peakMemoryBytes;
+    }
+
+    /// <summary>A 45-second frame under way, further along with every report; its samples out of the scene's.</summary>
+    public (double Elapsed, uint Done, uint Total) FrameUnderWay()
+    {
+        var total = Samples;
+        var elapsed = Milliseconds(0.5 + Sequence % 90 * 0.5);
+        return (elapsed, (uint)(total * Math.Min(1, elapsed / 45)), total);
     }
 
     /// <summary>Seconds to the millisecond, as the add-on sends them.</summary>

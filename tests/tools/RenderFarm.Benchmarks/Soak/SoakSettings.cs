@@ -26,8 +26,10 @@ public sealed record SoakSettings
 
     public int Concurrency { get; init; } = 64;
 
-    /// <summary>The version that runs in the test command.</summary>
-    public static SoakSettings OneMinute => new() { Duration = TimeSpan.FromSeconds(60) };
+    /// <summary>The version that runs in the test command. Readings twice as often as the long soak's: the baseline is the
+    /// mean of the first third of them, and one reading alone, taken while the process still grows into its working set,
+    /// put a minute's resident memory 8 to 12 % off it with no leak (the heap flat within 5 %).</summary>
+    public static SoakSettings OneMinute => new() { Duration = TimeSpan.FromSeconds(60), MemoryEvery = TimeSpan.FromSeconds(5) };
 
     public int ChurnPerRound => (int)Math.Round(Instances * ChurnPerMinute * Heartbeat.TotalSeconds / 60);
 
