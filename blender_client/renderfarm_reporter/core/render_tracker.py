@@ -132,7 +132,6 @@ class RenderTracker:
         # In the UI, render_pre and render_post run on the render job's thread.
         self._lock = threading.Lock()
         self._snapshot = RenderSnapshot()
-        self._frame_started_at = None
         self._frame_output = None  # the file the frame under way is to be saved to, when the render saves frames
 
     def scene_loaded(self, scene_info, frame):
@@ -146,16 +145,15 @@ class RenderTracker:
         no range, rather than the last job's)."""
         job_frame_start, job_frame_end = job_frames or (None, None)
         with self._lock:
-            self._frame_started_at = None
             return self._update(rendering=True, scene_info=scene_info, current_frame=frame,
                                 job_frame_start=job_frame_start, job_frame_end=job_frame_end,
-                                frame_times=self._snapshot.frame_times.started(), progress_at=self._clock())
+                                frame_times=self._snapshot.frame_times.started(), frame_started_at=None,
+                                progress_at=self._clock())
 
     def frame_started(self, frame, output_path=None):
         """``output_path``: where Blender is to save this frame, for a render that saves its frames (``-a``, ``-f``)."""
         with self._lock:
             now = self._clock()
-            self._frame_started_at = now
             self._frame_output = output_path
             self._peak_memory.frame_started()
             # The start is the frame's first sign of life: a frame hanging before its first sample has shown none since.
@@ -177,7 +175,7 @@ class RenderTracker:
 
     def frame_finished(self, frame):
         with self._lock:
-            seconds = self._take_frame_seconds()
+            seconds = self._frame_seconds()
             if seconds is None:
                 return self._update(current_frame=frame)
             snapshot = self._snapshot
@@ -195,13 +193,12 @@ class RenderTracker:
             snapshot = self._snapshot
             if not snapshot.rendering:
                 # One render, one outcome, should Blender call both end handlers.
-                self._take_frame_seconds()
                 self._frame_output = None
                 return snapshot
             failure = self._output_failure() if cancelled else None
             if failure is not None:
                 return self._failed(failure, current_frame=frame)
-            seconds = self._take_frame_seconds() or 0.0
+            seconds = self._frame_seconds() or 0.0
             self._frame_output = None
             outcome = ({"renders_cancelled": snapshot.renders_cancelled + 1} if cancelled
                        else {"renders_completed": snapshot.renders_completed + 1})
@@ -224,7 +221,7 @@ class RenderTracker:
         return self._unwritten_output(output) if output else None
 
     def _failed(self, reason, **changes):
-        seconds = self._take_frame_seconds() or 0.0
+        seconds = self._frame_seconds() or 0.0
         self._frame_output = None
         snapshot = self._snapshot
         return self._update(rendering=False, render_seconds=snapshot.render_seconds + seconds,
@@ -234,12 +231,11 @@ class RenderTracker:
         with self._lock:
             return self._snapshot
 
-    def _take_frame_seconds(self):
-        if self._frame_started_at is None:
-            return None
-        seconds = max(0.0, self._clock() - self._frame_started_at)
-        self._frame_started_at = None
-        return seconds
+    def _frame_seconds(self):
+        """Seconds since the frame under way started, or None between frames; its end clears the start (frame_started_at
+        in the update that ends it)."""
+        started = self._snapshot.frame_started_at
+        return None if started is None else max(0.0, self._clock() - started)
 
     def _update(self, **changes):
         self._snapshot = replace(self._snapshot, **changes)
