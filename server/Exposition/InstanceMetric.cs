@@ -78,10 +78,10 @@ internal sealed class InstanceMetric
         Gauge("blender_scene_samples", "Samples per pixel of the scene's render engine (Cycles, EEVEE).",
             (in InstanceEntry e) => e.Report.Samples),
         Gauge("blender_frame_started_timestamp_seconds", "Unix time the frame under way started; absent between frames.",
-            (in InstanceEntry e) => Before(e, e.Report.FrameElapsedSeconds)),
+            (in InstanceEntry e) => UnixSeconds(e.FrameStartedAt)),
         Gauge("blender_render_progress_timestamp_seconds",
             "Unix time Blender last showed progress while rendering (the render's or a frame's start or end, a render_stats call, a busy process); absent when idle.",
-            (in InstanceEntry e) => Before(e, e.Report.ProgressAgeSeconds)),
+            (in InstanceEntry e) => UnixSeconds(e.ProgressAt)),
         Gauge("blender_frame_progress", "Share of the frame under way that is done, 0 to 1, from its samples where Blender tells them.",
             (in InstanceEntry e) => e.Report.FrameProgress),
         Gauge("blender_render_stalled",
@@ -112,9 +112,7 @@ internal sealed class InstanceMetric
     /// <summary>The families with labels of their own, in label-set order: label set <c>k</c> belongs to <c>Labelled[k - 1]</c>.</summary>
     public static IReadOnlyList<InstanceMetric> Labelled { get; } = [.. All.Where(metric => metric.LabelSet > 0)];
 
-    /// <summary>The Unix time <paramref name="seconds"/> before the entry's report was applied, to the millisecond; null without them.</summary>
-    private static double? Before(in InstanceEntry entry, double? seconds) =>
-        seconds is { } s ? Math.Round(entry.LastSeen.ToUnixTimeMilliseconds() / 1000.0 - s, 3) : null;
+    private static double? UnixSeconds(DateTimeOffset? at) => at?.ToUnixTimeMilliseconds() / 1000.0;
 
     private static InstanceMetric Gauge(string name, string help, EntryValue value) =>
         new(MetricFamily.Gauge(name, help), value, []);

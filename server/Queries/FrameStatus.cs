@@ -7,17 +7,10 @@ namespace RenderFarm.Server.Queries;
 /// <param name="Progress">Samples done over samples in all, 0 to 1; null where Blender does not tell them (3.x).</param>
 public sealed record FrameStatus(DateTimeOffset StartedAt, DateTimeOffset ProgressAt, uint? SamplesDone, uint? SamplesTotal, double? Progress)
 {
-    /// <summary>The report's frame under way, its ages taken from when the report was applied; null between frames.</summary>
-    public static FrameStatus? Of(in InstanceReport report, DateTimeOffset lastSeen)
-    {
-        if (report.FrameElapsedSeconds is not { } elapsed)
-        {
-            return null;
-        }
-
-        return new FrameStatus(Before(lastSeen, elapsed), Before(lastSeen, report.ProgressAgeSeconds ?? elapsed),
-            report.FrameSamplesDone, report.FrameSamplesTotal, report.FrameProgress);
-    }
-
-    private static DateTimeOffset Before(DateTimeOffset at, double seconds) => at - TimeSpan.FromMilliseconds(Math.Round(seconds * 1000));
+    /// <summary>The entry's frame under way; null between frames.</summary>
+    public static FrameStatus? Of(in InstanceEntry entry) =>
+        entry.FrameStartedAt is { } started
+            ? new FrameStatus(started, entry.ProgressAt ?? started, entry.Report.FrameSamplesDone, entry.Report.FrameSamplesTotal,
+                entry.Report.FrameProgress)
+            : null;
 }

@@ -50,7 +50,7 @@ public sealed record InstanceView
     {
         var report = entry.Report;
         var state = report.Rendering ? entry.Stalled ? InstanceState.Stalled : InstanceState.Rendering : InstanceState.Idle;
-        var frame = FrameStatus.Of(report, entry.LastSeen);
+        var frame = FrameStatus.Of(entry);
         return new InstanceView
         {
             Host = entry.Key.Host,

@@ -19,4 +19,14 @@ public readonly struct InstanceEntry(InstanceKey key, InstanceReport report, lon
 
     /// <summary>Rendering, and stalled as of its last report (see <see cref="StallRule"/>).</summary>
     public bool Stalled { get; } = stalled;
+
+    /// <summary>When the frame under way started, by the server's clock (the report's age of it before its arrival, to the
+    /// millisecond); null between frames.</summary>
+    public DateTimeOffset? FrameStartedAt => Before(Report.FrameElapsedSeconds);
+
+    /// <summary>When Blender last showed progress, by the server's clock as <see cref="FrameStartedAt"/>; null when idle.</summary>
+    public DateTimeOffset? ProgressAt => Before(Report.ProgressAgeSeconds);
+
+    private DateTimeOffset? Before(double? seconds) =>
+        seconds is { } s ? LastSeen - TimeSpan.FromMilliseconds(Math.Round(s * 1000)) : null;
 }

@@ -29,6 +29,8 @@ internal sealed class StallRule(TimeSpan stallAfter)
             return true;
         }
 
-        return report.FrameElapsedSeconds is { } elapsed && host.FrameSecondsP95() is { } p95 && elapsed >= Math.Max(after, HostFrameFactor * p95);
+        // The host's p95 takes its lock: read only for a frame already past StallAfter, which the bound never is below.
+        return report.FrameElapsedSeconds is { } elapsed && elapsed >= after
+            && host.FrameSecondsP95() is { } p95 && elapsed >= HostFrameFactor * p95;
     }
 }
