@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 
 namespace RenderFarm.BlenderTests;
 
@@ -134,7 +133,7 @@ public class ExitStressTests(ITestOutputHelper output)
             if (toFreeze is not null)
             {
                 await UntilAsync(() => blender.Lines.Any(l => l.StartsWith("renderfarm-test: reached", StringComparison.Ordinal)) || blender.HasExited);
-                Signal(toFreeze.ProcessId, SigStop);
+                Signals.Send(toFreeze.ProcessId, Signals.Stop);
                 try
                 {
                     await File.WriteAllTextAsync(release, "");
@@ -143,7 +142,7 @@ public class ExitStressTests(ITestOutputHelper output)
                 }
                 finally
                 {
-                    Signal(toFreeze.ProcessId, SigCont);
+                    Signals.Send(toFreeze.ProcessId, Signals.Continue);
                 }
             }
 
@@ -178,18 +177,4 @@ public class ExitStressTests(ITestOutputHelper output)
     }
 
     private static string Tail(string text) => string.Join('\n', text.Split('\n').TakeLast(40));
-
-    private const int SigCont = 18;
-    private const int SigStop = 19;
-
-    private static void Signal(int pid, int signal)
-    {
-        if (Kill(pid, signal) != 0)
-        {
-            throw new InvalidOperationException($"kill -{signal} {pid} failed (errno {Marshal.GetLastPInvokeError()})");
-        }
-    }
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int signal);
 }

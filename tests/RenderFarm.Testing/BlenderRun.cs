@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using Xunit.Abstractions;
 
 namespace RenderFarm.Testing;
@@ -105,16 +104,7 @@ public sealed class BlenderRun : IAsyncDisposable
     public void Kill() => _process.Kill();
 
     /// <summary>SIGINT, as Ctrl-C in the farm's console: Blender cancels the render and goes on with the next argument.</summary>
-    public void Interrupt()
-    {
-        if (SignalProcess(_process.ProcessId, 2) != 0)
-        {
-            throw new InvalidOperationException($"kill -INT {_process.ProcessId} failed (errno {Marshal.GetLastPInvokeError()})");
-        }
-    }
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int SignalProcess(int pid, int signal);
+    public void Interrupt() => Signals.Send(_process.ProcessId, Signals.Interrupt);
 
     public string[] RenderedFrames() =>
         Directory.Exists(OutputDirectory) ? [.. Directory.GetFiles(OutputDirectory, "*.png").Order()] : [];
